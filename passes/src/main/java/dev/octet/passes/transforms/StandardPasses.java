@@ -1,0 +1,14 @@
+package dev.octet.passes.transforms;
+
+import dev.octet.passes.PassInfo;
+import dev.octet.passes.PassProvider;
+import java.util.List;
+
+/** The passes built into Octet. */
+public final class StandardPasses implements PassProvider {
+    @Override
+    public List<PassInfo> passes() {
+        return List.of(FoldConstantsPass.INFO, DeadCodeEliminationPass.INFO,
+                CommonSubexpressionEliminationPass.INFO, RemoveIdentityPass.INFO);
+    }
+}
