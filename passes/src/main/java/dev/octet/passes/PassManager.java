@@ -4,7 +4,7 @@ import dev.octet.ir.Graph;
 import dev.octet.ir.IrException;
 import dev.octet.ir.text.IrPrinter;
 import dev.octet.ir.verify.Verifier;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public final class PassManager {
     private final Pipeline pipeline;
-    private PrintStream printAfterEach;
+    private PrintWriter printAfterEach;
     private boolean checkUnchanged;
     private final Map<String, Map<String, Long>> statistics = new LinkedHashMap<>();
 
@@ -27,7 +27,7 @@ public final class PassManager {
     }
 
     /** Prints the IR after each pass to {@code out}, headed by the pass name. */
-    public PassManager printAfterEach(PrintStream out) {
+    public PassManager printAfterEach(PrintWriter out) {
         this.printAfterEach = out;
         return this;
     }
@@ -61,6 +61,7 @@ public final class PassManager {
             if (printAfterEach != null) {
                 printAfterEach.println("// ----- IR after " + step + " -----");
                 printAfterEach.print(IrPrinter.print(graph));
+                printAfterEach.flush();
             }
         }
         return anyChange;

@@ -28,6 +28,15 @@ public final class Pipeline {
         return steps;
     }
 
+    /** A pipeline of the given passes with default options, for building pipelines in code. */
+    public static Pipeline of(PassInfo... passes) {
+        List<Step> steps = new ArrayList<>();
+        for (PassInfo p : passes) {
+            steps.add(new Step(p, PassOptions.defaults(p)));
+        }
+        return new Pipeline(steps);
+    }
+
     public static Pipeline parse(String text, PassRegistry registry) {
         List<Step> steps = new ArrayList<>();
         int i = 0;

@@ -1,0 +1,56 @@
+package dev.octet.cli;
+
+import dev.octet.frontend.TensorFileException;
+import dev.octet.ir.IrException;
+import dev.octet.passes.PipelineException;
+import picocli.CommandLine;
+
+/**
+ * Entry point of the {@code octet} command. Exit codes: 0 ok, 1 the input was processed and found wrong (a
+ * malformed model, a failed check), 2 usage error (bad flags, unknown pass, missing file). Errors are one line;
+ * {@code --verbose} adds the stack trace.
+ */
+public final class Main {
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (for in-process tests). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new OctetCommand());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            boolean verbose = parsed.hasMatchedOption("--verbose");
+            cmd.getErr().println("octet: error: " + e.getMessage());
+            if (verbose) {
+                e.printStackTrace(cmd.getErr());
+            } else if (!(e instanceof UserError || e instanceof IrException || e instanceof PipelineException
+                    || e instanceof TensorFileException)) {
+                cmd.getErr().println("octet: this is a bug in octet; run with --verbose for the stack trace");
+            }
+            return e instanceof PipelineException || (e instanceof UserError u && u.usage) ? USAGE : FAILED;
+        });
+        cli.setParameterExceptionHandler((e, params) -> {
+            e.getCommandLine().getErr().println("octet: error: " + e.getMessage());
+            e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help' for usage.");
+            return USAGE;
+        });
+        return cli.execute(args);
+    }
+
+    /** An error in what the user asked for; {@code usage} errors exit with 2, others with 1. */
+    static final class UserError extends RuntimeException {
+        final boolean usage;
+
+        UserError(String message, boolean usage) {
+            super(message);
+            this.usage = usage;
+        }
+    }
+}

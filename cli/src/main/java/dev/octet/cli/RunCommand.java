@@ -1,0 +1,99 @@
+package dev.octet.cli;
+
+import dev.octet.frontend.NpyFormat;
+import dev.octet.ir.ElementType;
+import dev.octet.ir.Graph;
+import dev.octet.ir.Tensor;
+import dev.octet.ir.Value;
+import dev.octet.ir.eval.ReferenceEvaluator;
+import dev.octet.ir.text.IrPrinter;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code octet run}: evaluates a model on an input tensor. Until a backend compiles the model, this runs the
+ * reference evaluator.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Evaluate a model on an input (.npy) and write or print its outputs.")
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file (.oir).")
+    Path model;
+
+    @Option(names = "--input", required = true, paramLabel = "X.npy", description = "Input tensor (first graph input).")
+    Path input;
+
+    @Option(names = "--output", paramLabel = "Y.npy", description = "Write the first output here; otherwise print a summary.")
+    Path output;
+
+    @Option(names = "--print-ir", description = "Print the verified IR before evaluating.")
+    boolean printIr;
+
+    @Option(names = "--verbose", description = "Show stack traces on errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Graph graph = Commands.loadModel(model);
+        Commands.requireFile(input, "input");
+        if (graph.inputs().size() != 1) {
+            throw new Main.UserError("model " + model + " has " + graph.inputs().size()
+                    + " inputs; run takes models with one input", false);
+        }
+        Tensor x = NpyFormat.read(input);
+        Value in = graph.inputs().getFirst();
+        if (x.elementType() != in.type().elementType() || x.shape().rank() != in.type().rank()) {
+            throw new Main.UserError(input + ": input is " + x.type() + " but model input %" + in.name() + " is "
+                    + in.type(), false);
+        }
+        if (printIr) {
+            out.print(IrPrinter.print(graph));
+        }
+        List<Tensor> results = new ReferenceEvaluator(graph).run(List.of(x));
+        if (output != null) {
+            NpyFormat.write(results.getFirst(), output);
+            out.printf("wrote %s %s%n", output, results.getFirst().type());
+        } else {
+            for (int i = 0; i < results.size(); i++) {
+                summarize(out, graph.outputs().get(i), results.get(i));
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Prints each row of a 2-D float output with its argmax, as a classifier's predictions. */
+    private static void summarize(PrintWriter out, Value v, Tensor t) {
+        out.printf("%%%s: %s%n", v.name(), t.type());
+        if (t.elementType() != ElementType.F32 || t.shape().rank() != 2) {
+            out.println("  " + t);
+            return;
+        }
+        int rows = (int) t.shape().size(0);
+        int cols = (int) t.shape().size(1);
+        float[] f = t.floats();
+        for (int r = 0; r < rows; r++) {
+            int best = 0;
+            StringBuilder sb = new StringBuilder();
+            for (int c = 0; c < cols; c++) {
+                sb.append(String.format(Locale.ROOT, " %9.5f", f[r * cols + c]));
+                if (f[r * cols + c] > f[r * cols + best]) {
+                    best = c;
+                }
+            }
+            out.printf("  row %d: [%s ]  argmax %d%n", r, sb, best);
+        }
+    }
+}
