@@ -1,22 +1,22 @@
 package dev.octet.ir;
 
-import java.util.Collections;
+import com.google.common.collect.ImmutableSortedMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
 /** An immutable, name-sorted set of attributes with typed getters. */
 public final class Attributes {
-    public static final Attributes EMPTY = new Attributes(new TreeMap<>());
+    public static final Attributes EMPTY = new Attributes(ImmutableSortedMap.of());
 
-    private final Map<String, Attribute> values;
+    private final ImmutableSortedMap<String, Attribute> values;
 
-    private Attributes(TreeMap<String, Attribute> values) {
-        this.values = Collections.unmodifiableMap(values);
+    private Attributes(ImmutableSortedMap<String, Attribute> values) {
+        this.values = values;
     }
 
     public static Attributes of(Map<String, Attribute> values) {
-        return values.isEmpty() ? EMPTY : new Attributes(new TreeMap<>(values));
+        return values.isEmpty() ? EMPTY : new Attributes(ImmutableSortedMap.copyOf(values));
     }
 
     public static Builder builder() {
@@ -77,13 +77,13 @@ public final class Attributes {
     public Attributes with(String name, Attribute value) {
         TreeMap<String, Attribute> copy = new TreeMap<>(values);
         copy.put(name, value);
-        return new Attributes(copy);
+        return new Attributes(ImmutableSortedMap.copyOf(copy));
     }
 
     public Attributes without(String name) {
         TreeMap<String, Attribute> copy = new TreeMap<>(values);
         copy.remove(name);
-        return new Attributes(copy);
+        return new Attributes(ImmutableSortedMap.copyOf(copy));
     }
 
     private static <T extends Attribute> T as(String name, Attribute a, Class<T> kind) {
@@ -143,7 +143,7 @@ public final class Attributes {
         }
 
         public Attributes build() {
-            return values.isEmpty() ? EMPTY : new Attributes(new TreeMap<>(values));
+            return values.isEmpty() ? EMPTY : new Attributes(ImmutableSortedMap.copyOf(values));
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.octet.passes;
 
 import java.util.Collection;
-import java.util.Collections;
+import com.google.common.collect.ImmutableSortedMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -11,7 +11,7 @@ public final class PassRegistry {
     private final Map<String, PassInfo> passes;
 
     private PassRegistry(Map<String, PassInfo> passes) {
-        this.passes = Collections.unmodifiableMap(passes);
+        this.passes = ImmutableSortedMap.copyOf(passes);
     }
 
     /** Loads the providers visible to {@code loader}. */

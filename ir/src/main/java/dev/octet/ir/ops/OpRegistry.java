@@ -1,6 +1,6 @@
 package dev.octet.ir.ops;
 
-import java.util.Collections;
+import com.google.common.collect.ImmutableSortedMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -12,7 +12,7 @@ public final class OpRegistry {
     private final Map<String, OpSchema> ops;
 
     private OpRegistry(Map<String, OpSchema> ops) {
-        this.ops = Collections.unmodifiableMap(ops);
+        this.ops = ImmutableSortedMap.copyOf(ops);
     }
 
     public static OpRegistry standard() {

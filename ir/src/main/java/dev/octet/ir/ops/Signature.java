@@ -1,7 +1,7 @@
 package dev.octet.ir.ops;
 
 import dev.octet.ir.Attribute;
-import java.util.Collections;
+import com.google.common.collect.ImmutableMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -59,8 +59,7 @@ public record Signature(String op, int minInputs, int maxInputs, int minOutputs,
         }
 
         public Signature build() {
-            return new Signature(op, minInputs, maxInputs, minOutputs, maxOutputs,
-                    Collections.unmodifiableMap(new LinkedHashMap<>(attributes)));
+            return new Signature(op, minInputs, maxInputs, minOutputs, maxOutputs, ImmutableMap.copyOf(attributes));
         }
     }
 }
