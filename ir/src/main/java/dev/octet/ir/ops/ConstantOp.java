@@ -6,13 +6,10 @@ import dev.octet.ir.TensorType;
 import java.util.List;
 
 /** {@code Constant {value = <tensor>}}: a compile-time tensor. Every constant in a graph is one of these. */
-final class ConstantOp implements OpSchema {
-    private static final Signature SIGNATURE = Signature.of("Constant").inputs(0)
-            .requiredAttr("value", Attribute.Kind.TENSOR).build();
-
-    @Override
-    public Signature signature() {
-        return SIGNATURE;
+final class ConstantOp extends AbstractOp {
+    ConstantOp() {
+        super(Signature.of("Constant").inputs(0)
+            .requiredAttr("value", Attribute.Kind.TENSOR).build());
     }
 
     @Override

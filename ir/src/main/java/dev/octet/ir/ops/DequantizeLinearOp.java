@@ -12,13 +12,10 @@ import java.util.List;
  * {@code DequantizeLinear(x, x_scale, x_zero_point?) {axis = 1}}: {@code y = (x - x_zero_point) * x_scale} in
  * float32. If x's type carries quantization parameters and the operands are constant, they must agree.
  */
-final class DequantizeLinearOp implements OpSchema {
-    private static final Signature SIGNATURE = Signature.of("DequantizeLinear").inputs(2, 3)
-            .attr("axis", Attribute.Kind.INT).attr("block_size", Attribute.Kind.INT).build();
-
-    @Override
-    public Signature signature() {
-        return SIGNATURE;
+final class DequantizeLinearOp extends AbstractOp {
+    DequantizeLinearOp() {
+        super(Signature.of("DequantizeLinear").inputs(2, 3)
+            .attr("axis", Attribute.Kind.INT).attr("block_size", Attribute.Kind.INT).build());
     }
 
     @Override

@@ -12,13 +12,10 @@ import java.util.List;
  * {@code Dropout(data, ratio?, training_mode?)} at inference: the data unchanged and, if asked for, an all-true
  * mask. A graph that turns training mode on is rejected: Octet compiles models for inference.
  */
-final class DropoutOp implements OpSchema {
-    private static final Signature SIGNATURE = Signature.of("Dropout").inputs(1, 3).outputs(1, 2)
-            .attr("seed", Attribute.Kind.INT).build();
-
-    @Override
-    public Signature signature() {
-        return SIGNATURE;
+final class DropoutOp extends AbstractOp {
+    DropoutOp() {
+        super(Signature.of("Dropout").inputs(1, 3).outputs(1, 2)
+            .attr("seed", Attribute.Kind.INT).build());
     }
 
     @Override

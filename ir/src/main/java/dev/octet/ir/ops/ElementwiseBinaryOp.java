@@ -13,20 +13,14 @@ import java.util.function.LongBinaryOperator;
  * Float math is done in double and rounded once to the element type, which for +, -, *, / on float32
  * operands gives exactly the float32 result. Integer results wrap around like the fixed-width types.
  */
-final class ElementwiseBinaryOp implements OpSchema {
-    private final Signature signature;
+final class ElementwiseBinaryOp extends AbstractOp {
     private final DoubleBinaryOperator floatOp;
     private final LongBinaryOperator intOp;
 
     ElementwiseBinaryOp(String name, DoubleBinaryOperator floatOp, LongBinaryOperator intOp) {
-        this.signature = Signature.of(name).inputs(2).build();
+        super(Signature.of(name).inputs(2).build());
         this.floatOp = floatOp;
         this.intOp = intOp;
-    }
-
-    @Override
-    public Signature signature() {
-        return signature;
     }
 
     @Override

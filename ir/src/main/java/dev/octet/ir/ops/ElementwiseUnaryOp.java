@@ -6,18 +6,12 @@ import java.util.List;
 import java.util.function.DoubleUnaryOperator;
 
 /** Float activations and math functions (Relu, Sigmoid, Tanh, ...): one template, the function as parameter. */
-final class ElementwiseUnaryOp implements OpSchema {
-    private final Signature signature;
+final class ElementwiseUnaryOp extends AbstractOp {
     private final DoubleUnaryOperator fn;
 
     ElementwiseUnaryOp(String name, DoubleUnaryOperator fn) {
-        this.signature = Signature.of(name).inputs(1).build();
+        super(Signature.of(name).inputs(1).build());
         this.fn = fn;
-    }
-
-    @Override
-    public Signature signature() {
-        return signature;
     }
 
     @Override

@@ -9,13 +9,10 @@ import dev.octet.ir.TensorType;
 import java.util.List;
 
 /** {@code Flatten(x) {axis = 1}}: a 2-D view, dimensions before axis times dimensions from axis on. */
-final class FlattenOp implements OpSchema {
-    private static final Signature SIGNATURE = Signature.of("Flatten").inputs(1)
-            .attr("axis", Attribute.Kind.INT).build();
-
-    @Override
-    public Signature signature() {
-        return SIGNATURE;
+final class FlattenOp extends AbstractOp {
+    FlattenOp() {
+        super(Signature.of("Flatten").inputs(1)
+            .attr("axis", Attribute.Kind.INT).build());
     }
 
     @Override

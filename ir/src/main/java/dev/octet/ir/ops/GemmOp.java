@@ -12,14 +12,11 @@ import java.util.List;
  * {@code Gemm(A, B, C?) {alpha, beta, transA, transB}}: {@code alpha * A' B' + beta * C} on 2-D float tensors,
  * C broadcast to the result. Products are summed in double and rounded once.
  */
-final class GemmOp implements OpSchema {
-    private static final Signature SIGNATURE = Signature.of("Gemm").inputs(2, 3)
+final class GemmOp extends AbstractOp {
+    GemmOp() {
+        super(Signature.of("Gemm").inputs(2, 3)
             .attr("alpha", Attribute.Kind.FLOAT).attr("beta", Attribute.Kind.FLOAT)
-            .attr("transA", Attribute.Kind.INT).attr("transB", Attribute.Kind.INT).build();
-
-    @Override
-    public Signature signature() {
-        return SIGNATURE;
+            .attr("transA", Attribute.Kind.INT).attr("transB", Attribute.Kind.INT).build());
     }
 
     @Override

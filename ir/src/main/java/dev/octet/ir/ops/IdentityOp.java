@@ -5,12 +5,9 @@ import dev.octet.ir.TensorType;
 import java.util.List;
 
 /** {@code Identity(x)}: x unchanged, type included. */
-final class IdentityOp implements OpSchema {
-    private static final Signature SIGNATURE = Signature.of("Identity").inputs(1).build();
-
-    @Override
-    public Signature signature() {
-        return SIGNATURE;
+final class IdentityOp extends AbstractOp {
+    IdentityOp() {
+        super(Signature.of("Identity").inputs(1).build());
     }
 
     @Override

@@ -11,12 +11,9 @@ import java.util.List;
  * {@code (a - a_zp) * (b - b_zp)} accumulated in int32 (wrapping on overflow, as a 32-bit accumulator does).
  * The left zero point is a scalar or one per row; the right one a scalar or one per column.
  */
-final class MatMulIntegerOp implements OpSchema {
-    private static final Signature SIGNATURE = Signature.of("MatMulInteger").inputs(2, 4).build();
-
-    @Override
-    public Signature signature() {
-        return SIGNATURE;
+final class MatMulIntegerOp extends AbstractOp {
+    MatMulIntegerOp() {
+        super(Signature.of("MatMulInteger").inputs(2, 4).build());
     }
 
     @Override

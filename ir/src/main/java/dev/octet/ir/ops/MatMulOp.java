@@ -5,12 +5,9 @@ import dev.octet.ir.TensorType;
 import java.util.List;
 
 /** {@code MatMul(a, b)} on float tensors with numpy semantics; products are summed in double. */
-final class MatMulOp implements OpSchema {
-    private static final Signature SIGNATURE = Signature.of("MatMul").inputs(2).build();
-
-    @Override
-    public Signature signature() {
-        return SIGNATURE;
+final class MatMulOp extends AbstractOp {
+    MatMulOp() {
+        super(Signature.of("MatMul").inputs(2).build());
     }
 
     @Override

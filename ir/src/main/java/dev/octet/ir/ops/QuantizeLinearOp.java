@@ -13,14 +13,11 @@ import java.util.List;
  * reference does. NaN quantizes to the zero point; infinities saturate. When the scale and zero point are
  * constant, the result type carries them as its quantization.
  */
-final class QuantizeLinearOp implements OpSchema {
-    private static final Signature SIGNATURE = Signature.of("QuantizeLinear").inputs(2, 3)
+final class QuantizeLinearOp extends AbstractOp {
+    QuantizeLinearOp() {
+        super(Signature.of("QuantizeLinear").inputs(2, 3)
             .attr("axis", Attribute.Kind.INT).attr("saturate", Attribute.Kind.INT)
-            .attr("block_size", Attribute.Kind.INT).attr("output_dtype", Attribute.Kind.INT).build();
-
-    @Override
-    public Signature signature() {
-        return SIGNATURE;
+            .attr("block_size", Attribute.Kind.INT).attr("output_dtype", Attribute.Kind.INT).build());
     }
 
     @Override

@@ -16,13 +16,10 @@ import java.util.List;
  * dimension (unless allowzero), -1 is inferred. With a symbolic batch dimension, -1 may stand for it when the
  * static parts of both shapes have the same size.
  */
-final class ReshapeOp implements OpSchema {
-    private static final Signature SIGNATURE = Signature.of("Reshape").inputs(2)
-            .attr("allowzero", Attribute.Kind.INT).build();
-
-    @Override
-    public Signature signature() {
-        return SIGNATURE;
+final class ReshapeOp extends AbstractOp {
+    ReshapeOp() {
+        super(Signature.of("Reshape").inputs(2)
+            .attr("allowzero", Attribute.Kind.INT).build());
     }
 
     @Override

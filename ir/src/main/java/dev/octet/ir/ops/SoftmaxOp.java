@@ -7,13 +7,10 @@ import dev.octet.ir.TensorType;
 import java.util.List;
 
 /** {@code Softmax(x) {axis = -1}} (opset 13 semantics: along one axis), computed stably in double. */
-final class SoftmaxOp implements OpSchema {
-    private static final Signature SIGNATURE = Signature.of("Softmax").inputs(1)
-            .attr("axis", Attribute.Kind.INT).build();
-
-    @Override
-    public Signature signature() {
-        return SIGNATURE;
+final class SoftmaxOp extends AbstractOp {
+    SoftmaxOp() {
+        super(Signature.of("Softmax").inputs(1)
+            .attr("axis", Attribute.Kind.INT).build());
     }
 
     @Override

@@ -11,13 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code Transpose(x) {perm}}: permutes dimensions, reversing them when perm is absent. */
-final class TransposeOp implements OpSchema {
-    private static final Signature SIGNATURE = Signature.of("Transpose").inputs(1)
-            .attr("perm", Attribute.Kind.INTS).build();
-
-    @Override
-    public Signature signature() {
-        return SIGNATURE;
+final class TransposeOp extends AbstractOp {
+    TransposeOp() {
+        super(Signature.of("Transpose").inputs(1)
+            .attr("perm", Attribute.Kind.INTS).build());
     }
 
     static int[] permutation(OpContext ctx, int rank) {
