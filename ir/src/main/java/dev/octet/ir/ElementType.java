@@ -5,21 +5,38 @@ import java.util.Optional;
 
 /** Element types of tensors. The text name is what the IR text form prints ({@code f32}, {@code i8}, ...). */
 public enum ElementType {
-    F32("f32", 4),
-    F16("f16", 2),
-    I8("i8", 1),
-    U8("u8", 1),
-    I16("i16", 2),
-    I32("i32", 4),
-    I64("i64", 8),
-    BOOL("bool", 1);
+    F32("f32", 4, 1),
+    F16("f16", 2, 10),
+    I8("i8", 1, 3),
+    U8("u8", 1, 2),
+    I16("i16", 2, 5),
+    I32("i32", 4, 6),
+    I64("i64", 8, 7),
+    BOOL("bool", 1, 9);
 
     private final String textName;
     private final int byteSize;
+    private final int onnxCode;
 
-    ElementType(String textName, int byteSize) {
+    ElementType(String textName, int byteSize, int onnxCode) {
         this.textName = textName;
         this.byteSize = byteSize;
+        this.onnxCode = onnxCode;
+    }
+
+    /** The ONNX {@code TensorProto.DataType} number of this type. */
+    public int onnxCode() {
+        return onnxCode;
+    }
+
+    /** The element type with ONNX data type number {@code code}, if Octet has it. */
+    public static Optional<ElementType> fromOnnxCode(long code) {
+        for (ElementType t : values()) {
+            if (t.onnxCode == code) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
     }
 
     public String textName() {

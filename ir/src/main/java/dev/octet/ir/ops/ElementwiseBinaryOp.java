@@ -17,17 +17,27 @@ final class ElementwiseBinaryOp extends AbstractOp {
     private final DoubleBinaryOperator floatOp;
     private final LongBinaryOperator intOp;
 
+    private final boolean mixedTypes;
+
     ElementwiseBinaryOp(String name, DoubleBinaryOperator floatOp, LongBinaryOperator intOp) {
+        this(name, floatOp, intOp, false);
+    }
+
+    /** With {@code mixedTypes} (Pow), the second operand may have another element type; the result has the first's. */
+    ElementwiseBinaryOp(String name, DoubleBinaryOperator floatOp, LongBinaryOperator intOp, boolean mixedTypes) {
         super(Signature.of(name).inputs(2).build());
         this.floatOp = floatOp;
         this.intOp = intOp;
+        this.mixedTypes = mixedTypes;
     }
 
     @Override
     public List<TensorType> inferTypes(OpContext ctx) {
         TensorType a = ctx.type(0);
         TensorType b = ctx.type(1);
-        TypeRules.requireSameElement(a, b, "operands");
+        if (!mixedTypes) {
+            TypeRules.requireSameElement(a, b, "operands");
+        }
         if (a.isQuantized() || b.isQuantized()) {
             throw new OpException(name() + " takes plain tensors; dequantize quantized operands first");
         }

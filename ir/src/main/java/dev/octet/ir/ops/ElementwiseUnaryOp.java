@@ -1,16 +1,31 @@
 package dev.octet.ir.ops;
 
+import dev.octet.ir.Attributes;
 import dev.octet.ir.Tensor;
 import dev.octet.ir.TensorType;
 import java.util.List;
 import java.util.function.DoubleUnaryOperator;
 
-/** Float activations and math functions (Relu, Sigmoid, Tanh, ...): one template, the function as parameter. */
+/**
+ * Float activations and math functions (Relu, Sigmoid, Erf, LeakyRelu, ...): one template, the function as
+ * parameter. Computed in double and rounded once to the element type.
+ */
 final class ElementwiseUnaryOp extends AbstractOp {
-    private final DoubleUnaryOperator fn;
+
+    /** The function of one element; attributes carry parameters such as LeakyRelu's alpha. */
+    @FunctionalInterface
+    interface Fn {
+        double apply(double x, Attributes attrs);
+    }
+
+    private final Fn fn;
 
     ElementwiseUnaryOp(String name, DoubleUnaryOperator fn) {
-        super(Signature.of(name).inputs(1).build());
+        this(Signature.of(name).inputs(1).build(), (x, attrs) -> fn.applyAsDouble(x));
+    }
+
+    ElementwiseUnaryOp(Signature signature, Fn fn) {
+        super(signature);
         this.fn = fn;
     }
 
@@ -23,18 +38,11 @@ final class ElementwiseUnaryOp extends AbstractOp {
     @Override
     public List<Tensor> evaluate(OpContext ctx, List<TensorType> outputTypes) {
         Tensor x = ctx.value(0);
+        Attributes attrs = ctx.attrs();
         double[] r = new double[x.size()];
         for (int i = 0; i < r.length; i++) {
-            r[i] = fn.applyAsDouble(x.getDouble(i));
+            r[i] = fn.apply(x.getDouble(i), attrs);
         }
         return List.of(Tensor.fromDoubles(outputTypes.get(0), r));
-    }
-
-    static double relu(double x) {
-        return x > 0 ? x : (Double.isNaN(x) ? x : 0.0);
-    }
-
-    static double sigmoid(double x) {
-        return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
     }
 }

@@ -45,14 +45,17 @@ final class MatMulIntegerOp extends AbstractOp {
 
     @Override
     public List<Tensor> evaluate(OpContext ctx, List<TensorType> outputTypes) {
-        Tensor a = ctx.value(0);
-        Tensor b = ctx.value(1);
+        return List.of(Tensor.of(outputTypes.get(0), accumulate(ctx.value(0), ctx.value(1), ctx.value(2), ctx.value(3))));
+    }
+
+    /** The int32 products {@code (a - a_zp) x (b - b_zp)}, shared with QLinearMatMul. */
+    static int[] accumulate(Tensor a, Tensor b, Tensor aZeroPoint, Tensor bZeroPoint) {
         MatMulShape s = new MatMulShape(a.shape(), b.shape());
         int m = (int) s.m.size();
         int k = (int) s.k.size();
         int n = (int) s.n.size();
-        int[] aZp = zeroPoints(ctx.value(2), m);
-        int[] bZp = zeroPoints(ctx.value(3), n);
+        int[] aZp = zeroPoints(aZeroPoint, m);
+        int[] bZp = zeroPoints(bZeroPoint, n);
         int[] aOff = s.aOffsets();
         int[] bOff = s.bOffsets();
         long[] av = a.toLongs();
@@ -71,11 +74,11 @@ final class MatMulIntegerOp extends AbstractOp {
                 }
             }
         }
-        return List.of(Tensor.of(outputTypes.get(0), out));
+        return out;
     }
 
     /** Expands a scalar or per-channel zero point to one entry per row (or column). */
-    private static int[] zeroPoints(Tensor zp, int count) {
+    static int[] zeroPoints(Tensor zp, int count) {
         int[] out = new int[count];
         if (zp != null) {
             for (int i = 0; i < count; i++) {

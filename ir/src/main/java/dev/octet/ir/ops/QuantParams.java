@@ -78,13 +78,10 @@ final class QuantParams {
         return channel;
     }
 
-    /** ONNX TensorProto data type codes for the integer types Octet quantizes to. */
+    /** The quantized element type named by an ONNX data type code (output_dtype). */
     static ElementType fromOnnxCode(long code) {
-        return switch ((int) code) {
-            case 2 -> ElementType.U8;
-            case 3 -> ElementType.I8;
-            case 5 -> ElementType.I16;
-            default -> throw new OpException("output_dtype " + code + " is not a supported quantized type");
-        };
+        return ElementType.fromOnnxCode(code).filter(t -> t == ElementType.U8 || t == ElementType.I8
+                || t == ElementType.I16).orElseThrow(() -> new OpException(
+                        "output_dtype " + code + " is not a supported quantized type"));
     }
 }

@@ -6,11 +6,16 @@ import dev.octet.ir.Tensor;
 import dev.octet.ir.TensorType;
 import java.util.List;
 
-/** {@code Softmax(x) {axis = -1}} (opset 13 semantics: along one axis), computed stably in double. */
+/**
+ * {@code Softmax(x) {axis = -1}} and {@code LogSoftmax} (opset 13 semantics: along one axis), computed stably in
+ * double.
+ */
 final class SoftmaxOp extends AbstractOp {
-    SoftmaxOp() {
-        super(Signature.of("Softmax").inputs(1)
-            .attr("axis", Attribute.Kind.INT).build());
+    private final boolean log;
+
+    SoftmaxOp(boolean log) {
+        super(Signature.of(log ? "LogSoftmax" : "Softmax").inputs(1).attr("axis", Attribute.Kind.INT).build());
+        this.log = log;
     }
 
     @Override
@@ -46,7 +51,8 @@ final class SoftmaxOp extends AbstractOp {
                     sum += e;
                 }
                 for (int i = 0; i < len; i++) {
-                    out[base + i * inner] /= sum;
+                    int at = base + i * inner;
+                    out[at] = log ? x.getDouble(at) - max - Math.log(sum) : out[at] / sum;
                 }
             }
         }

@@ -6,7 +6,8 @@ import java.util.List;
 final class StandardOps implements OpLibrary {
     @Override
     public List<OpSchema> ops() {
-        return List.of(
+        List<OpSchema> ops = new java.util.ArrayList<>(Activations.all());
+        ops.addAll(List.of(
                 new ConstantOp(),
                 new IdentityOp(),
                 new DropoutOp(),
@@ -14,22 +15,45 @@ final class StandardOps implements OpLibrary {
                 new ElementwiseBinaryOp("Sub", (a, b) -> a - b, (a, b) -> a - b),
                 new ElementwiseBinaryOp("Mul", (a, b) -> a * b, (a, b) -> a * b),
                 new ElementwiseBinaryOp("Div", (a, b) -> a / b, ElementwiseBinaryOp::divide),
-                new ElementwiseUnaryOp("Relu", ElementwiseUnaryOp::relu),
-                new ElementwiseUnaryOp("Sigmoid", ElementwiseUnaryOp::sigmoid),
-                new ElementwiseUnaryOp("Tanh", Math::tanh),
-                new ElementwiseUnaryOp("Neg", x -> -x),
-                new ElementwiseUnaryOp("Abs", Math::abs),
-                new ElementwiseUnaryOp("Exp", Math::exp),
-                new ElementwiseUnaryOp("Log", Math::log),
-                new ElementwiseUnaryOp("Sqrt", Math::sqrt),
+                new ElementwiseBinaryOp("Pow", Math::pow, (a, b) -> (long) Math.pow(a, b), true),
+                new ElementwiseBinaryOp("Max", Math::max, Math::max),
+                new ElementwiseBinaryOp("Min", Math::min, Math::min),
+                new ClipOp(),
+                new CastOp(),
                 new MatMulOp(),
                 new GemmOp(),
-                new MatMulIntegerOp(),
+                new ConvOp(),
+                new PoolOp(true),
+                new PoolOp(false),
+                new GlobalPoolOp(true),
+                new GlobalPoolOp(false),
+                new BatchNormalizationOp(),
+                new LayerNormalizationOp(),
+                new SoftmaxOp(false),
+                new SoftmaxOp(true),
+                new ReduceOp("ReduceMean", ReduceOp.Kind.MEAN),
+                new ReduceOp("ReduceSum", ReduceOp.Kind.SUM),
+                new ReduceOp("ReduceMax", ReduceOp.Kind.MAX),
+                new ReduceOp("ReduceMin", ReduceOp.Kind.MIN),
                 new ReshapeOp(),
                 new FlattenOp(),
                 new TransposeOp(),
-                new SoftmaxOp(),
+                new SqueezeOp(true),
+                new SqueezeOp(false),
+                new ConcatOp(),
+                new SplitOp(),
+                new SliceOp(),
+                new GatherOp(),
+                new ShapeOp(),
+                new ConstantOfShapeOp(),
+                new ExpandOp(),
                 new QuantizeLinearOp(),
-                new DequantizeLinearOp());
+                new DequantizeLinearOp(),
+                new DynamicQuantizeLinearOp(),
+                new MatMulIntegerOp(),
+                new QLinearMatMulOp(),
+                new ConvIntegerOp(false),
+                new ConvIntegerOp(true)));
+        return ops;
     }
 }
