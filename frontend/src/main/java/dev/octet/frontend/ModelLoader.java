@@ -1,5 +1,6 @@
 package dev.octet.frontend;
 
+import dev.octet.frontend.onnx.OnnxReader;
 import dev.octet.ir.Graph;
 import dev.octet.ir.IrException;
 import dev.octet.ir.text.IrTextParser;
@@ -22,6 +23,9 @@ public final class ModelLoader {
             Verifier.verify(g);
             return g;
         }
-        throw new IrException(null, file + ": unknown model format (expected .oir)");
+        if (name.endsWith(".onnx")) {
+            return OnnxReader.read(file);
+        }
+        throw new IrException(null, file + ": unknown model format (expected .onnx or .oir)");
     }
 }

@@ -21,7 +21,7 @@ final class CastOp extends AbstractOp {
     public List<TensorType> inferTypes(OpContext ctx) {
         long to = ctx.attrs().getInt("to", 0);
         ElementType et = ElementType.fromOnnxCode(to)
-                .orElseThrow(() -> new OpException("cannot cast to ONNX data type " + to));
+                .orElseThrow(() -> new OpException("Cast to ONNX data type " + to + " is not supported"));
         return List.of(TensorType.of(et, ctx.type(0).shape()));
     }
 

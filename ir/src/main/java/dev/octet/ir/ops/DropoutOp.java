@@ -21,7 +21,10 @@ final class DropoutOp extends AbstractOp {
     @Override
     public List<TensorType> inferTypes(OpContext ctx) {
         if (ctx.hasInput(2)) {
-            Tensor training = ctx.requireValue(2, "training_mode");
+            Tensor training = ctx.value(2);
+            if (training == null) {
+                throw new OpException("training_mode given at run time is not supported: Octet compiles for inference");
+            }
             if (training.size() != 1 || training.getLong(0) != 0) {
                 throw new OpException("training_mode must be false: Octet compiles for inference");
             }

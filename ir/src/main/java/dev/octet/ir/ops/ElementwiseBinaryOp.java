@@ -53,10 +53,18 @@ final class ElementwiseBinaryOp extends AbstractOp {
         int[] ia = Broadcast.sourceIndex(out, a.shape());
         int[] ib = Broadcast.sourceIndex(out, b.shape());
         int n = ia.length;
-        if (outType.elementType().isFloat()) {
+        if (outType.elementType().isFloat() || mixedTypes) {
             double[] r = new double[n];
             for (int i = 0; i < n; i++) {
                 r[i] = floatOp.applyAsDouble(a.getDouble(ia[i]), b.getDouble(ib[i]));
+            }
+            if (!outType.elementType().isFloat()) {
+                // Pow with an integer base: the float result truncated toward zero, as ONNX Runtime does.
+                long[] l = new long[n];
+                for (int i = 0; i < n; i++) {
+                    l[i] = (long) r[i];
+                }
+                return List.of(Tensor.fromLongsWrapping(outType, l));
             }
             return List.of(Tensor.fromDoubles(outType, r));
         }

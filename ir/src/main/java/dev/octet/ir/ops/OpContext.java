@@ -56,7 +56,8 @@ public final class OpContext {
     public Tensor requireValue(int i, String what) {
         Tensor t = value(i);
         if (t == null) {
-            throw new OpException("operand " + i + " (" + what + ") must be a constant");
+            throw new OpException("operand " + i + " (" + what + ") must be a constant: values computed at run time"
+                    + " are not supported here, since Octet compiles for static shapes");
         }
         return t;
     }

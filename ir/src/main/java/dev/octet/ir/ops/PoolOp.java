@@ -29,9 +29,12 @@ final class PoolOp extends AbstractOp {
     @Override
     public List<TensorType> inferTypes(OpContext ctx) {
         TensorType x = ctx.type(0);
-        TypeRules.requireFloat(x, "X");
+        if (!max || !x.elementType().isInteger()) {
+            TypeRules.requireFloat(x, "X");
+        }
         ConvGeometry g = geometry(x, ctx);
-        return List.of(TensorType.of(x.elementType(), g.outputShape(x.shape().dim(0), x.shape().dim(1))));
+        return List.of(new TensorType(x.elementType(), g.outputShape(x.shape().dim(0), x.shape().dim(1)),
+                ReshapeOp.keepPerTensor(x)));
     }
 
     @Override
