@@ -24,7 +24,7 @@ final class OptCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "Model file (.oir).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "Model file (.onnx or .oir).")
     Path input;
 
     @Option(names = "--passes", paramLabel = "P1,P2,...", defaultValue = "",
@@ -34,6 +34,10 @@ final class OptCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT.oir",
             description = "Write the IR here (large constants go to OUT.oir.bin) instead of printing it.")
     Path output;
+
+    @Option(names = "--full-constants",
+            description = "Print every constant in full (by default, printed constants over 64 elements are elided).")
+    boolean fullConstants;
 
     @Option(names = "--print-after-all", description = "Print the IR after every pass.")
     boolean printAfterAll;
@@ -71,7 +75,7 @@ final class OptCommand implements Callable<Integer> {
         if (output != null) {
             IrPrinter.toFile(graph, output, 1024);
         } else {
-            out.print(IrPrinter.print(graph));
+            out.print(fullConstants ? IrPrinter.print(graph) : IrPrinter.printElided(graph, 64));
         }
         out.flush();
         return 0;

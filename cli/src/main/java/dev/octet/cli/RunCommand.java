@@ -28,7 +28,7 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file (.oir).")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file (.onnx or .oir).")
     Path model;
 
     @Option(names = "--input", required = true, paramLabel = "X.npy", description = "Input tensor (first graph input).")
@@ -59,7 +59,7 @@ final class RunCommand implements Callable<Integer> {
                     + in.type(), false);
         }
         if (printIr) {
-            out.print(IrPrinter.print(graph));
+            out.print(IrPrinter.printElided(graph, 64));
         }
         List<Tensor> results = new ReferenceEvaluator(graph).run(List.of(x));
         if (output != null) {

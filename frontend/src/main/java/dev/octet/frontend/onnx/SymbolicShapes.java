@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Evaluates the integer ops of shape arithmetic (Shape, Gather, Unsqueeze, Squeeze, Concat, Slice, Cast, Mul)
+ * Evaluates the integer ops of shape arithmetic (Shape, Gather, Unsqueeze, Squeeze, Concat, Slice, Cast, and
+ * Add/Sub/Mul/Div element-wise)
  * on {@link ShapeValue}s, so that a dimension such as the symbolic batch keeps its identity through them.
  * Returns null whenever the result is not a list of dimensions the importer can follow.
  */
@@ -61,7 +62,7 @@ final class SymbolicShapes {
                 yield new ShapeValue(dims, false);
             }
             case "Slice" -> slice(first, in, constantOf);
-            case "Mul" -> multiply(first, in.size() > 1 ? shapeOf.apply(in.get(1)) : null);
+            case "Add", "Sub", "Mul", "Div" -> arithmetic(op, first, in.size() > 1 ? shapeOf.apply(in.get(1)) : null);
             default -> null;
         };
     }
@@ -86,20 +87,37 @@ final class SymbolicShapes {
         return new ShapeValue(sv.dims().subList(from, to), false);
     }
 
-    private static ShapeValue multiply(ShapeValue a, ShapeValue b) {
-        if (a == null || b == null || a.dims().size() != b.dims().size()) {
+    /**
+     * Element-wise integer arithmetic; a scalar operand broadcasts. Fixed entries compute (Div truncates, as ONNX
+     * integer Div does); a symbol survives only the identities x*1, x/1, x+0 and x-0.
+     */
+    private static ShapeValue arithmetic(String op, ShapeValue a, ShapeValue b) {
+        if (a == null || b == null) {
+            return null;
+        }
+        int n = Math.max(a.dims().size(), b.dims().size());
+        if ((a.dims().size() != n && !a.scalar()) || (b.dims().size() != n && !b.scalar())) {
             return null;
         }
         List<Dim> out = new ArrayList<>();
-        for (int i = 0; i < a.dims().size(); i++) {
-            Dim x = a.dims().get(i);
-            Dim y = b.dims().get(i);
+        for (int i = 0; i < n; i++) {
+            Dim x = a.dims().get(a.scalar() ? 0 : i);
+            Dim y = b.dims().get(b.scalar() ? 0 : i);
             if (x.isFixed() && y.isFixed()) {
-                out.add(Dim.of(x.size() * y.size()));
-            } else if (x.isFixed() && x.size() == 1) {
-                out.add(y);
-            } else if (y.isFixed() && y.size() == 1) {
+                long r = switch (op) {
+                    case "Add" -> x.size() + y.size();
+                    case "Sub" -> x.size() - y.size();
+                    case "Mul" -> x.size() * y.size();
+                    default -> y.size() == 0 ? -1 : x.size() / y.size();
+                };
+                if (r < 0) {
+                    return null;
+                }
+                out.add(Dim.of(r));
+            } else if (!x.isFixed() && y.isFixed() && y.size() == (op.equals("Mul") || op.equals("Div") ? 1 : 0)) {
                 out.add(x);
+            } else if (op.equals("Mul") && x.isFixed() && x.size() == 1) {
+                out.add(y);
             } else {
                 return null;
             }

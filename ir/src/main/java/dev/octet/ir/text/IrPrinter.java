@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 public final class IrPrinter {
     private final int sideFileThreshold;
     private final String sideFileName;
+    private int elideThreshold = Integer.MAX_VALUE;
     private final ByteArrayOutputStream sideFile = new ByteArrayOutputStream();
 
     private IrPrinter(int sideFileThreshold, String sideFileName) {
@@ -35,6 +36,16 @@ public final class IrPrinter {
     /** The graph's text with every constant written in place. */
     public static String print(Graph graph) {
         return new IrPrinter(Integer.MAX_VALUE, null).render(graph);
+    }
+
+    /**
+     * The graph's text for reading by people: plain constants with more than {@code threshold} elements are
+     * printed as {@code elided<type>}, which the parser refuses to read back.
+     */
+    public static String printElided(Graph graph, int threshold) {
+        IrPrinter p = new IrPrinter(Integer.MAX_VALUE, null);
+        p.elideThreshold = threshold;
+        return p.render(graph);
     }
 
     /**
@@ -124,7 +135,9 @@ public final class IrPrinter {
             case Tensor.External x -> sb.append("file<").append(t.type()).append(", ").append(Names.quote(x.path()))
                     .append(", ").append(x.offset()).append('>');
             case null -> {
-                if (t.size() > sideFileThreshold) {
+                if (t.size() > elideThreshold) {
+                    sb.append("elided<").append(t.type()).append('>');
+                } else if (t.size() > sideFileThreshold) {
                     external(sb, t);
                 } else {
                     dense(sb, t);

@@ -287,6 +287,8 @@ public final class IrTextParser {
                     }
                     yield sideFile(type, string(args.get(0).STRING()), offset, args.get(0).start);
                 }
+                case "elided" -> throw error(t.start, "this constant was elided when the IR was printed for reading;"
+                        + " write the IR to a file (octet opt -o) to keep its data");
                 default -> throw error(t.start, "unknown tensor literal '" + kind
                         + "' (expected dense, splat, random or file)");
             };
