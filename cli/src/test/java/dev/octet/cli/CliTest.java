@@ -74,6 +74,24 @@ class CliTest {
     }
 
     @Test
+    void runsOnnxModels(@TempDir Path dir) {
+        Path out = dir.resolve("logits.npy");
+        Result r = octet("run", TESTDATA.resolve("models/fashion-mlp.onnx").toString(),
+                "--input", TESTDATA.resolve("data/fashion-test-1000.npy").toString(), "--output", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("f32[1000,10]", NpyFormat.read(out).type().toString());
+    }
+
+    @Test
+    void unsupportedOperatorsAreListedWithExit1() {
+        String model = "/usr/share/libonnx-testdata/data/node/test_nonmaxsuppression_center_point_box_format/model.onnx";
+        Result r = octet("opt", model);
+        assertEquals(1, r.exit(), r.err());
+        assertEquals("octet: error: " + model + ": unsupported operators: NonMaxSuppression (1 node, first node "
+                + "'selected_indices' (NonMaxSuppression))\n", r.err());
+    }
+
+    @Test
     void usageErrorsExitWith2AndOneLine() {
         assertUsageError(octet("opt", MODEL, "--passes", "fold-constant"), "unknown pass 'fold-constant'");
         assertUsageError(octet("opt", "no/such/model.oir"), "model file no/such/model.oir does not exist");
