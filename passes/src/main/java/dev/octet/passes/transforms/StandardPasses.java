@@ -9,6 +9,7 @@ public final class StandardPasses implements PassProvider {
     @Override
     public List<PassInfo> passes() {
         return List.of(FoldConstantsPass.INFO, DeadCodeEliminationPass.INFO,
-                CommonSubexpressionEliminationPass.INFO, RemoveIdentityPass.INFO);
+                CommonSubexpressionEliminationPass.INFO, RemoveIdentityPass.INFO,
+                dev.octet.passes.fusion.FoldBatchNormPass.INFO);
     }
 }
