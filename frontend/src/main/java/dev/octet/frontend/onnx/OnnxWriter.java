@@ -52,6 +52,10 @@ public final class OnnxWriter {
                 continue;
             }
             opset = Math.max(opset, requiredOpset(n));
+            if (n.op().startsWith("Fused")) {
+                writeFused(g, n);
+                continue;
+            }
             NodeProto.Builder b = NodeProto.newBuilder().setOpType(n.op());
             if (n.name() != null) {
                 b.setName(n.name());
@@ -65,6 +69,41 @@ public final class OnnxWriter {
         }
         return ModelProto.newBuilder().setIrVersion(8).setProducerName("octet").setGraph(g)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).build();
+    }
+
+    /**
+     * FusedConv and FusedGemm are Octet's; ONNX has Conv or Gemm followed by the activation. The intermediate
+     * value gets the node's result name plus "_preact".
+     */
+    private static void writeFused(GraphProto.Builder g, Node n) {
+        String base = n.op().substring("Fused".length());
+        String pre = n.output(0).name() + "_preact";
+        NodeProto.Builder op = NodeProto.newBuilder().setOpType(base).addOutput(pre);
+        if (n.name() != null) {
+            op.setName(n.name());
+        }
+        n.inputs().forEach(v -> op.addInput(v == null ? "" : v.name()));
+        for (Map.Entry<String, Attribute> a : n.attributes().asMap().entrySet()) {
+            if (!a.getKey().startsWith("activation")) {
+                op.addAttribute(attribute(a.getKey(), a.getValue()));
+            }
+        }
+        g.addNode(op);
+        String kind = n.attributes().getString("activation", "");
+        float[] params = n.attributes().getFloats("activation_params");
+        NodeProto.Builder act = NodeProto.newBuilder().setOpType(kind).addInput(pre).addOutput(n.output(0).name());
+        switch (kind) {
+            case "LeakyRelu" -> act.addAttribute(attribute("alpha", new Attribute.FloatAttr(params[0])));
+            case "Clip" -> {
+                for (int i = 0; i < 2; i++) {
+                    String bound = n.output(0).name() + (i == 0 ? "_min" : "_max");
+                    g.addInitializer(TensorProtoFiles.toProto(dev.octet.ir.Tensor.scalarFloat(params[i]), bound));
+                    act.addInput(bound);
+                }
+            }
+            default -> { }
+        }
+        g.addNode(act);
     }
 
     /** The first opset in which the op takes the form Octet uses. */

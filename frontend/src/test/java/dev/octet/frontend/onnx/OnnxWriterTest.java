@@ -71,6 +71,23 @@ class OnnxWriterTest {
         return Tensor.random(TensorType.of(ElementType.F32, Shape.of(dims)), 17).withLiteral(null);
     }
 
+    @org.junit.jupiter.api.Test
+    void fusedOpsAreWrittenAsStandardOnnx() throws OrtException {
+        Graph g = load("fashion-cnn.onnx");
+        dev.octet.passes.PassManager.of("fold-batchnorm,fuse-activation,dce").run(g);
+        assertTrue(g.nodes().stream().anyMatch(n -> n.op().equals("FusedConv")));
+        Path file = dir.resolve("fused.onnx");
+        OnnxWriter.write(g, file);
+        Graph back = OnnxReader.read(file);
+        assertTrue(back.nodes().stream().noneMatch(n -> n.op().startsWith("Fused")));
+        Tensor x = inputFor(g);
+        float[] ours = new ReferenceEvaluator(g).run(List.of(x)).getFirst().floats();
+        float[] ort = runInOnnxRuntime(file, g.inputs().getFirst().name(), x, true);
+        for (int i = 0; i < ours.length; i++) {
+            assertEquals(ours[i], ort[i], 1e-4 * Math.max(1, Math.abs(ours[i])));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"mlp-tiny.oir", "mlp-tiny-int8.oir", "fashion-mlp.onnx", "fashion-cnn.onnx",
             "fashion-transformer.onnx", "fashion-cnn-qat.onnx"})

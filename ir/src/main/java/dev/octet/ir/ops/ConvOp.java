@@ -14,15 +14,24 @@ import java.util.List;
  * the {@link #checkWeights} rules.
  */
 final class ConvOp extends AbstractOp {
-    ConvOp() {
-        super(convSignature("Conv", 2, 3));
+    private final boolean fused;
+
+    /** Conv, or with {@code fused} FusedConv: Conv followed by its {@link FusedActivation}. */
+    ConvOp(boolean fused) {
+        super(fused ? FusedActivation.addAttributes(convSignatureBuilder("FusedConv", 2, 3)).build()
+                : convSignature("Conv", 2, 3));
+        this.fused = fused;
     }
 
     static Signature convSignature(String name, int minInputs, int maxInputs) {
+        return convSignatureBuilder(name, minInputs, maxInputs).build();
+    }
+
+    private static Signature.Builder convSignatureBuilder(String name, int minInputs, int maxInputs) {
         return Signature.of(name).inputs(minInputs, maxInputs)
                 .attr("auto_pad", Attribute.Kind.STRING).attr("dilations", Attribute.Kind.INTS)
                 .attr("group", Attribute.Kind.INT).attr("kernel_shape", Attribute.Kind.INTS)
-                .attr("pads", Attribute.Kind.INTS).attr("strides", Attribute.Kind.INTS).build();
+                .attr("pads", Attribute.Kind.INTS).attr("strides", Attribute.Kind.INTS);
     }
 
     /** Checks W [M, C/group, k...] against X [N, C, ...] and returns the geometry. */
@@ -68,6 +77,9 @@ final class ConvOp extends AbstractOp {
         TypeRules.requireSameElement(x, w, "X and W");
         ConvGeometry g = checkWeights(x, w, ctx);
         checkBias(ctx, 2, w);
+        if (fused) {
+            FusedActivation.of(ctx.attrs());
+        }
         return List.of(TensorType.of(x.elementType(), g.outputShape(x.shape().dim(0), w.shape().dim(0))));
     }
 
@@ -80,6 +92,7 @@ final class ConvOp extends AbstractOp {
         double[] ws = w.toDoubles();
         Tensor b = ctx.value(2);
         int[] table = g.indexTable();
+        java.util.function.DoubleUnaryOperator act = fused ? FusedActivation.of(ctx.attrs()) : v -> v;
         ConvLoop loop = new ConvLoop(x.shape(), w.shape(), (int) ctx.attrs().getInt("group", 1), g);
         double[] y = new double[loop.outputSize()];
         loop.forEachOutput((out, n, m, xBase, wBase, p) -> {
@@ -94,7 +107,7 @@ final class ConvOp extends AbstractOp {
                     }
                 }
             }
-            y[out] = acc;
+            y[out] = act.applyAsDouble(acc);
         });
         return List.of(Tensor.fromDoubles(outputTypes.get(0), y));
     }

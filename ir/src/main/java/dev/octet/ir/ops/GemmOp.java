@@ -13,10 +13,19 @@ import java.util.List;
  * C broadcast to the result. Products are summed in double and rounded once.
  */
 final class GemmOp extends AbstractOp {
-    GemmOp() {
-        super(Signature.of("Gemm").inputs(2, 3)
-            .attr("alpha", Attribute.Kind.FLOAT).attr("beta", Attribute.Kind.FLOAT)
-            .attr("transA", Attribute.Kind.INT).attr("transB", Attribute.Kind.INT).build());
+    private final boolean fused;
+
+    /** Gemm, or with {@code fused} FusedGemm: Gemm followed by its {@link FusedActivation}. */
+    GemmOp(boolean fused) {
+        super(signature(fused));
+        this.fused = fused;
+    }
+
+    private static Signature signature(boolean fused) {
+        Signature.Builder b = Signature.of(fused ? "FusedGemm" : "Gemm").inputs(2, 3)
+                .attr("alpha", Attribute.Kind.FLOAT).attr("beta", Attribute.Kind.FLOAT)
+                .attr("transA", Attribute.Kind.INT).attr("transB", Attribute.Kind.INT);
+        return (fused ? FusedActivation.addAttributes(b) : b).build();
     }
 
     @Override
@@ -38,6 +47,9 @@ final class GemmOp extends AbstractOp {
                     + ", B " + b.shape() + (tb ? " transposed" : ""));
         }
         Shape out = new Shape(List.of(m, n));
+        if (fused) {
+            FusedActivation.of(ctx.attrs());
+        }
         if (ctx.hasInput(2)) {
             TensorType c = ctx.type(2);
             TypeRules.requireSameElement(a, c, "A and C");
@@ -65,6 +77,7 @@ final class GemmOp extends AbstractOp {
         Tensor c = ctx.value(2);
         int[] ci = c == null ? null : Broadcast.sourceIndex(outType.shape(), c.shape());
         double[] out = new double[m * n];
+        java.util.function.DoubleUnaryOperator act = fused ? FusedActivation.of(ctx.attrs()) : v -> v;
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double acc = 0;
@@ -75,7 +88,7 @@ final class GemmOp extends AbstractOp {
                 if (c != null) {
                     r += beta * c.getDouble(ci[i * n + j]);
                 }
-                out[i * n + j] = r;
+                out[i * n + j] = act.applyAsDouble(r);
             }
         }
         return List.of(Tensor.fromDoubles(outType, out));

@@ -36,6 +36,18 @@ public final class PatternRewriter {
         return p == null ? null : p.attributes().getTensor("value");
     }
 
+    /** The value of a one-element float constant, or null. */
+    public Double scalar(Value v) {
+        Tensor t = constant(v);
+        return t != null && t.size() == 1 && t.elementType().isFloat() ? t.getDouble(0) : null;
+    }
+
+    /** Whether {@code v} is a one-element float constant equal to {@code expected} within {@code tolerance}. */
+    public boolean isScalar(Value v, double expected, double tolerance) {
+        Double x = scalar(v);
+        return x != null && Math.abs(x - expected) <= tolerance;
+    }
+
     /** Whether {@code v} has exactly one user node and is not a graph output: it may be folded into that user. */
     public boolean hasOneUse(Value v) {
         return !graph.outputs().contains(v) && graph.users(v).size() == 1;

@@ -10,6 +10,8 @@ public final class StandardPasses implements PassProvider {
     public List<PassInfo> passes() {
         return List.of(FoldConstantsPass.INFO, DeadCodeEliminationPass.INFO,
                 CommonSubexpressionEliminationPass.INFO, RemoveIdentityPass.INFO,
-                dev.octet.passes.fusion.FoldBatchNormPass.INFO);
+                dev.octet.passes.fusion.FoldBatchNormPass.INFO, dev.octet.passes.fusion.FuseActivationPass.INFO,
+                dev.octet.passes.fusion.FuseMatMulAddPass.INFO, dev.octet.passes.fusion.FuseGeluPass.INFO,
+                dev.octet.passes.fusion.FuseLayerNormPass.INFO);
     }
 }
