@@ -55,6 +55,7 @@ final class StandardOps implements OpLibrary {
                 new DequantizeLinearOp(),
                 new DynamicQuantizeLinearOp(),
                 new MatMulIntegerOp(),
+                new RequantizeOp(),
                 new QLinearMatMulOp(),
                 new ConvIntegerOp(false),
                 new ConvIntegerOp(true)));
