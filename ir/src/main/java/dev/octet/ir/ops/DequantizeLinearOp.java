@@ -38,6 +38,15 @@ final class DequantizeLinearOp extends AbstractOp {
         return List.of(TensorType.of(ElementType.F32, x.shape()));
     }
 
+    /**
+     * Never folded: DequantizeLinear of a constant is how a QDQ graph marks int8 weights and int32 biases, and
+     * lowering to integer ops reads it. Folding it would turn quantized weights back into floats.
+     */
+    @Override
+    public boolean isFoldable() {
+        return false;
+    }
+
     @Override
     public List<Tensor> evaluate(OpContext ctx, List<TensorType> outputTypes) {
         Tensor x = ctx.value(0);

@@ -21,7 +21,7 @@ import java.util.Set;
 
 /**
  * Checks that a graph is well formed: known ops with valid operand counts and attributes, every operand defined
- * before use (no dangling uses, no cycles), unique value names, and declared result types equal to what each op
+ * before use (no dangling uses, no cycles), unique value names, and declared result types that agree with what each op
  * infers. The first problem found is thrown as an {@link IrException} naming the node and its location.
  */
 public final class Verifier {
@@ -50,7 +50,7 @@ public final class Verifier {
             List<TensorType> declared = node.outputs().stream().map(Value::type).toList();
             List<TensorType> inferred = infer(node, schema, constants);
             for (int r = 0; r < declared.size(); r++) {
-                if (!declared.get(r).equals(inferred.get(r))) {
+                if (!agrees(declared.get(r), inferred.get(r))) {
                     throw fail(node, "result %" + node.output(r).name() + " is declared " + declared.get(r)
                             + " but " + node.op() + " gives " + inferred.get(r));
                 }
@@ -65,6 +65,16 @@ public final class Verifier {
                         + ", which nothing defines");
             }
         }
+    }
+
+    /**
+     * A declared type agrees with the inferred one when they are equal, or when the declared type omits
+     * quantization parameters that inference derived (they become known when, say, constant folding makes a
+     * scale constant). Parameters that are present must match.
+     */
+    static boolean agrees(TensorType declared, TensorType inferred) {
+        return declared.equals(inferred)
+                || (declared.quantization() == null && declared.equals(inferred.withoutQuantization()));
     }
 
     /** Position of each value's definition: -1 for graph inputs, else the node index. */

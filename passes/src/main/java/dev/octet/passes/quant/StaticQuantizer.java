@@ -1,0 +1,45 @@
+package dev.octet.passes.quant;
+
+import dev.octet.ir.Graph;
+import dev.octet.ir.Tensor;
+import dev.octet.ir.verify.Verifier;
+import dev.octet.passes.PassContext;
+import dev.octet.passes.PassManager;
+import java.util.Map;
+
+/**
+ * Static post-training quantization end to end: the fusion and clean-up pipeline, calibration on the given
+ * samples, Q/DQ insertion from the chosen ranges, and lowering to integer ops.
+ */
+public final class StaticQuantizer {
+    /** The pipeline that prepares a float graph: fusions first, so activations become clamps. */
+    public static final String PREPARE = "remove-identity,fold-constants,fold-batchnorm,fuse-activation,"
+            + "fuse-matmul-add,fuse-gelu,fuse-layernorm,cse,dce";
+    /** The pipeline that lowers a QDQ graph (ours or a QAT export) to integer ops. */
+    public static final String LOWER = "fold-constants,fuse-activation,lower-qdq,fold-constants,dce";
+
+    private StaticQuantizer() {
+    }
+
+    /** The integer graph and the range decision of every quantized activation, by value name. */
+    public record Result(Graph graph, Map<String, QuantRange> decisions) {
+    }
+
+    public static Result quantize(Graph floatGraph, Tensor calibration, InsertQdqPass.Config config) {
+        Graph g = floatGraph.copy();
+        PassManager.of(PREPARE).run(g);
+        CalibrationProfile profile = Calibrator.calibrate(g, calibration, 100);
+        InsertQdqPass insert = new InsertQdqPass(profile, config);
+        insert.run(g, new PassContext());
+        Verifier.verify(g);
+        PassManager.of(LOWER).run(g);
+        return new Result(g, insert.decisions());
+    }
+
+    /** Lowers a quantization-aware-trained QDQ model, keeping its scales and zero points. */
+    public static Graph lowerQdq(Graph qdqGraph) {
+        Graph g = qdqGraph.copy();
+        PassManager.of("remove-identity," + LOWER).run(g);
+        return g;
+    }
+}
