@@ -86,4 +86,28 @@ class FullTestSetAccuracyTest {
         System.out.print(table);
         assertTrue(met, model + " with the default range method misses the bar:\n" + table);
     }
+
+    /**
+     * The quantization-aware-trained CNN, lowered keeping its scales and zero points (no recalibration), stays
+     * within 0.2 points of PyTorch's fake-quant accuracy on the full test set (recorded by the export script).
+     */
+    @org.junit.jupiter.api.Test
+    void qatModelLowersKeepingItsAccuracy() throws java.io.IOException {
+        Graph qdq = OnnxReader.read(FashionModelsTest.TESTDATA.resolve("models/fashion-cnn-qat.onnx"));
+        Graph lowered = StaticQuantizer.lowerQdq(qdq);
+        var ops = lowered.nodes().stream().map(dev.octet.ir.Node::op).toList();
+        assertTrue(!ops.contains("Conv") && !ops.contains("Gemm") && !ops.contains("FusedConv")
+                && !ops.contains("FusedGemm"), "every Conv and Gemm is integer: " + ops);
+        String json = java.nio.file.Files.readString(FashionModelsTest.TESTDATA.resolve("models/accuracy.json"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "\"fashion-cnn-qat\":\\s*\\{[^}]*\"test_10000\":\\s*([0-9.]+)").matcher(json);
+        assertTrue(m.find());
+        double pytorch = 100 * Double.parseDouble(m.group(1));
+        int[] reference = predictions(qdq);
+        int[] integer = predictions(lowered);
+        System.out.printf("| fashion-cnn-qat | QAT, lowered | PyTorch fake-quant %.2f%% | QDQ reference %.2f%% | "
+                + "integer %.2f%% | agreement with QDQ %.2f%% |%n", pytorch, accuracy(reference), accuracy(integer),
+                agreement(reference, integer));
+        assertTrue(Math.abs(accuracy(integer) - pytorch) <= 0.2, "QAT accuracy " + accuracy(integer) + " vs " + pytorch);
+    }
 }

@@ -83,8 +83,7 @@ public final class LowerQdqPass implements Pass {
             List<TensorType> types = new ArrayList<>();
             List<Tensor> values = new ArrayList<>();
             for (Value v : inputs) {
-                types.add(v == null ? null : v.type().quantization() == null && v == dq.input(0)
-                        ? v.type().withQuantization(q) : v == null ? null : v.type());
+                types.add(v == null ? null : v.type());
                 values.add(v == null ? null : rw.constant(v));
             }
             TensorType intType = OpRegistry.standard().find(t.op()).inferTypes(
