@@ -87,6 +87,26 @@ class FullTestSetAccuracyTest {
         assertTrue(met, model + " with the default range method misses the bar:\n" + table);
     }
 
+    /** Dynamic quantization: the MLP meets the same bar; the transformer's result is reported. */
+    @ParameterizedTest
+    @ValueSource(strings = {"fashion-mlp", "fashion-transformer"})
+    void dynamicInt8(String model) {
+        Graph f = OnnxReader.read(FashionModelsTest.TESTDATA.resolve("models/" + model + ".onnx"));
+        Graph q = StaticQuantizer.quantizeDynamic(f);
+        assertTrue(q.nodes().stream().noneMatch(n -> n.op().equals("MatMul") && n.input(1) != null
+                && q.producers().get(n.input(1)) != null && q.producers().get(n.input(1)).op().equals("Constant")),
+                "every MatMul with a constant weight is integer");
+        int[] fp32 = predictions(f);
+        int[] int8 = predictions(q);
+        double delta = accuracy(int8) - accuracy(fp32);
+        double agree = agreement(fp32, int8);
+        System.out.printf("| %s | dynamic | %.2f%% | %.2f%% | %+.2f | %.2f%% |%n", model, accuracy(fp32),
+                accuracy(int8), delta, agree);
+        if (model.equals("fashion-mlp")) {
+            assertTrue(delta >= -0.2 && agree >= 99.5, model + ": " + delta + ", " + agree);
+        }
+    }
+
     /**
      * The quantization-aware-trained CNN, lowered keeping its scales and zero points (no recalibration), stays
      * within 0.2 points of PyTorch's fake-quant accuracy on the full test set (recorded by the export script).

@@ -56,6 +56,7 @@ final class StandardOps implements OpLibrary {
                 new DynamicQuantizeLinearOp(),
                 new MatMulIntegerOp(),
                 new RequantizeOp(),
+                new DynamicQuantizeRowsOp(),
                 new QLinearMatMulOp(),
                 new ConvIntegerOp(false),
                 new ConvIntegerOp(true)));

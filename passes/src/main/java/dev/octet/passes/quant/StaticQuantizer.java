@@ -36,6 +36,13 @@ public final class StaticQuantizer {
         return new Result(g, insert.decisions());
     }
 
+    /** Dynamic quantization: the same preparation, then quantize-dynamic (no calibration data). */
+    public static Graph quantizeDynamic(Graph floatGraph) {
+        Graph g = floatGraph.copy();
+        PassManager.of(PREPARE + ",quantize-dynamic,remove-identity,dce").run(g);
+        return g;
+    }
+
     /** Lowers a quantization-aware-trained QDQ model, keeping its scales and zero points. */
     public static Graph lowerQdq(Graph qdqGraph) {
         Graph g = qdqGraph.copy();
