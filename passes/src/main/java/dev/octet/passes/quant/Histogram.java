@@ -151,18 +151,32 @@ public final class Histogram {
         return max;
     }
 
-    /** The fraction of values outside [a, b], estimated from the bins (a bin counts as outside by its centre). */
+    /**
+     * The fraction of values outside [a, b]. Each bin's count is taken as spread evenly over the bin, clamped to
+     * the exact observed [min, max] (so values piled on the extremes, such as saturated pixels, count exactly);
+     * the part of a bin beyond a bound counts proportionally.
+     */
     public double fractionOutside(double a, double b) {
         if (total == 0) {
             return 0;
         }
-        long out = 0;
+        double out = 0;
+        double w = binWidth();
         for (int i = 0; i < counts.length; i++) {
-            double c = binCenter(i);
-            if (c < a || c > b) {
-                out += counts[i];
+            if (counts[i] == 0) {
+                continue;
             }
+            double lower = Math.max(lo + i * w, min);
+            double upper = Math.min(lo + (i + 1) * w, max);
+            if (upper <= lower) {
+                out += lower < a || lower > b ? counts[i] : 0;
+                continue;
+            }
+            double span = upper - lower;
+            double below = Math.max(0, Math.min(span, a - lower));
+            double above = Math.max(0, Math.min(span, upper - b));
+            out += counts[i] * Math.min(1, (below + above) / span);
         }
-        return (double) out / total;
+        return out / total;
     }
 }

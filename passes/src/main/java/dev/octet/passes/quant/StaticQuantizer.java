@@ -21,19 +21,28 @@ public final class StaticQuantizer {
     private StaticQuantizer() {
     }
 
-    /** The integer graph and the range decision of every quantized activation, by value name. */
-    public record Result(Graph graph, Map<String, QuantRange> decisions) {
+    /**
+     * The integer graph, the range decision of every quantized activation (by value name), and the two graphs on
+     * the way: the prepared float graph and the QDQ graph (for the quality report).
+     */
+    public record Result(Graph graph, Map<String, QuantRange> decisions, Graph prepared, Graph qdq) {
+        /** The quality report of this quantization, measured on {@code data}. */
+        public QualityReport report(InsertQdqPass.Config config, Tensor data) {
+            return QualityReport.measure(prepared, qdq, graph, decisions, config, data, 100);
+        }
     }
 
     public static Result quantize(Graph floatGraph, Tensor calibration, InsertQdqPass.Config config) {
-        Graph g = floatGraph.copy();
-        PassManager.of(PREPARE).run(g);
-        CalibrationProfile profile = Calibrator.calibrate(g, calibration, 100);
+        Graph prepared = floatGraph.copy();
+        PassManager.of(PREPARE).run(prepared);
+        CalibrationProfile profile = Calibrator.calibrate(prepared, calibration, 100);
+        Graph qdq = prepared.copy();
         InsertQdqPass insert = new InsertQdqPass(profile, config);
-        insert.run(g, new PassContext());
-        Verifier.verify(g);
+        insert.run(qdq, new PassContext());
+        Verifier.verify(qdq);
+        Graph g = qdq.copy();
         PassManager.of(LOWER).run(g);
-        return new Result(g, insert.decisions());
+        return new Result(g, insert.decisions(), prepared, qdq);
     }
 
     /** Dynamic quantization: the same preparation, then quantize-dynamic (no calibration data). */
