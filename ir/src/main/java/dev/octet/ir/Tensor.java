@@ -161,6 +161,19 @@ public final class Tensor {
         return new Tensor(newType, data, literal);
     }
 
+    /** Rows {@code [start, start + count)} along the first dimension, as a new tensor (a batch of samples). */
+    public Tensor rows(int start, int count) {
+        long[] dims = type.shape().sizes();
+        if (dims.length == 0 || start < 0 || count < 0 || start + count > dims[0]) {
+            throw new IllegalArgumentException("rows [" + start + ", " + (start + count) + ") of " + type);
+        }
+        int per = dims[0] == 0 ? 0 : (int) (size() / dims[0]);
+        dims[0] = count;
+        Object part = allocate(type.elementType(), count * per);
+        System.arraycopy(data, start * per, part, 0, count * per);
+        return new Tensor(type.withShape(Shape.of(dims)), part, null);
+    }
+
     public TensorType type() {
         return type;
     }

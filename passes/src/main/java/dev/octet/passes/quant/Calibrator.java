@@ -3,9 +3,7 @@ package dev.octet.passes.quant;
 import dev.octet.ir.ElementType;
 import dev.octet.ir.Graph;
 import dev.octet.ir.Node;
-import dev.octet.ir.Shape;
 import dev.octet.ir.Tensor;
-import dev.octet.ir.TensorType;
 import dev.octet.ir.Value;
 import dev.octet.ir.eval.ReferenceEvaluator;
 import java.util.HashSet;
@@ -37,13 +35,9 @@ public final class Calibrator {
         observed.forEach(v -> histograms.put(v.name(), new Histogram()));
         ReferenceEvaluator eval = new ReferenceEvaluator(graph);
         int samples = (int) data.shape().size(0);
-        int per = samples == 0 ? 0 : data.size() / samples;
         for (int start = 0; start < samples; start += batchSize) {
             int n = Math.min(batchSize, samples - start);
-            long[] dims = data.shape().sizes();
-            dims[0] = n;
-            Tensor batch = Tensor.of(TensorType.of(ElementType.F32, Shape.of(dims)),
-                    java.util.Arrays.copyOfRange(data.floats(), start * per, (start + n) * per));
+            Tensor batch = data.rows(start, n);
             eval.run(List.of(batch), (v, t) -> {
                 if (observed.contains(v)) {
                     histograms.get(v.name()).add(t.floats());

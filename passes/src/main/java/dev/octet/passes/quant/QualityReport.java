@@ -4,9 +4,7 @@ import com.google.gson.GsonBuilder;
 import dev.octet.ir.ElementType;
 import dev.octet.ir.Graph;
 import dev.octet.ir.Node;
-import dev.octet.ir.Shape;
 import dev.octet.ir.Tensor;
-import dev.octet.ir.TensorType;
 import dev.octet.ir.eval.ReferenceEvaluator;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,13 +56,9 @@ public record QualityReport(String mode, String method, String activationScheme,
         ReferenceEvaluator qdqEval = new ReferenceEvaluator(qdq);
         ReferenceEvaluator intEval = new ReferenceEvaluator(lowered);
         int samples = (int) data.shape().size(0);
-        int per = samples == 0 ? 0 : data.size() / samples;
         for (int start = 0; start < samples; start += batchSize) {
             int n = Math.min(batchSize, samples - start);
-            long[] dims = data.shape().sizes();
-            dims[0] = n;
-            Tensor batch = Tensor.of(TensorType.of(ElementType.F32, Shape.of(dims)),
-                    java.util.Arrays.copyOfRange(data.floats(), start * per, (start + n) * per));
+            Tensor batch = data.rows(start, n);
             Map<String, float[]> reference = new HashMap<>();
             List<Tensor> floatOut = floatEval.run(List.of(batch), (v, t) -> {
                 if (t.elementType() == ElementType.F32) {
