@@ -72,8 +72,11 @@ class FullTestSetAccuracyTest {
         boolean met = false;
         // CI runs the default (minmax) and mse; -Doctet.accuracy.methods=minmax,percentile:99.99,mse,entropy runs all.
         for (String method : System.getProperty("octet.accuracy.methods", "minmax,mse").split(",")) {
-            Graph q = StaticQuantizer.quantize(f, calibration, new InsertQdqPass.Config(RangeMethod.parse(method),
-                    QuantScheme.U8_ASYMMETRIC, true)).graph();
+            // "method+bc" adds bias correction.
+            boolean bc = method.endsWith("+bc");
+            Graph q = StaticQuantizer.quantize(f, calibration, new InsertQdqPass.Config(
+                    RangeMethod.parse(bc ? method.substring(0, method.length() - 3) : method),
+                    QuantScheme.U8_ASYMMETRIC, true, bc)).graph();
             int[] int8 = predictions(q);
             double delta = accuracy(int8) - accuracy(fp32);
             double agree = agreement(fp32, int8);

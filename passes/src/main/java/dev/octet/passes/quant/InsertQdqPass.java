@@ -35,9 +35,21 @@ import java.util.Map;
  * {@link LowerQdqPass} then turns the pairs into integer ops.
  */
 public final class InsertQdqPass implements Pass {
-    /** Options of static quantization. */
-    public record Config(RangeMethod method, QuantScheme activations, boolean perChannelWeights) {
+    /**
+     * Options of static quantization; {@code biasCorrection} folds each layer's measured mean output error into
+     * its bias ({@link BiasCorrection}).
+     */
+    public record Config(RangeMethod method, QuantScheme activations, boolean perChannelWeights,
+                         boolean biasCorrection) {
         public static final Config DEFAULT = new Config(RangeMethod.parse("minmax"), QuantScheme.U8_ASYMMETRIC, true);
+
+        public Config(RangeMethod method, QuantScheme activations, boolean perChannelWeights) {
+            this(method, activations, perChannelWeights, false);
+        }
+
+        public Config withBiasCorrection(boolean on) {
+            return new Config(method, activations, perChannelWeights, on);
+        }
     }
 
     private final CalibrationProfile profile;

@@ -40,6 +40,9 @@ public final class StaticQuantizer {
         InsertQdqPass insert = new InsertQdqPass(profile, config);
         insert.run(qdq, new PassContext());
         Verifier.verify(qdq);
+        if (config.biasCorrection()) {
+            BiasCorrection.apply(prepared, qdq, calibration, 100);
+        }
         Graph g = qdq.copy();
         PassManager.of(LOWER).run(g);
         return new Result(g, insert.decisions(), prepared, qdq);
