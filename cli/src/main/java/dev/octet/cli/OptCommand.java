@@ -45,8 +45,8 @@ final class OptCommand implements Callable<Integer> {
     @Option(names = "--list-passes", description = "List the available passes and their options, then exit.")
     boolean listPasses;
 
-    @Option(names = "--verbose", description = "Show stack traces on errors.")
-    boolean verbose;
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() throws IOException {

@@ -40,8 +40,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--print-ir", description = "Print the verified IR before evaluating.")
     boolean printIr;
 
-    @Option(names = "--verbose", description = "Show stack traces on errors.")
-    boolean verbose;
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() {

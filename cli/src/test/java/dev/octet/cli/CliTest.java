@@ -83,6 +83,17 @@ class CliTest {
     }
 
     @Test
+    void quantizeStaticFromThePipeline() {
+        Result r = octet("opt", TESTDATA.resolve("models/fashion-mlp.onnx").toString(), "--passes",
+                "quantize-static{calibration=" + TESTDATA.resolve("data/fashion-calib-500.npy") + ",method=mse}");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("= MatMulInteger(") && r.out().contains("= Requantize("), r.out());
+        Result missing = octet("opt", TESTDATA.resolve("models/fashion-mlp.onnx").toString(), "--passes",
+                "quantize-static{calibration=nowhere.npy}");
+        assertUsageError(missing, "calibration file nowhere.npy does not exist");
+    }
+
+    @Test
     void unsupportedOperatorsAreListedWithExit1() {
         String model = "/usr/share/libonnx-testdata/data/node/test_nonmaxsuppression_center_point_box_format/model.onnx";
         Result r = octet("opt", model);

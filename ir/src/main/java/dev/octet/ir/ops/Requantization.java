@@ -9,9 +9,4 @@ public final class Requantization {
     public static long[] quantizeMultiplier(double real) {
         return RequantizeOp.quantizeMultiplier(real);
     }
-
-    /** acc scaled by multiplier * 2^(-31 - shift), rounded as gemmlowp does. */
-    public static long scale(int acc, int multiplier, int shift) {
-        return RequantizeOp.scale(acc, multiplier, shift);
-    }
 }

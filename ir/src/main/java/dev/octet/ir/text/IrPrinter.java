@@ -8,7 +8,6 @@ import dev.octet.ir.IrException;
 import dev.octet.ir.Node;
 import dev.octet.ir.Tensor;
 import dev.octet.ir.TensorBytes;
-import dev.octet.ir.Value;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -179,10 +178,5 @@ public final class IrPrinter {
             throw new IrException(null, "splat value " + v + " is not an integer");
         }
         return Long.toString((long) v);
-    }
-
-    /** Prints a single value reference, as in diagnostics. */
-    public static String reference(Value v) {
-        return Names.sigil('%', v.name());
     }
 }

@@ -8,7 +8,6 @@ import dev.octet.ir.Tensor;
 import dev.octet.ir.eval.ReferenceEvaluator;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -142,12 +141,5 @@ public record QualityReport(String mode, String method, String activationScheme,
             return Double.NaN;
         }
         return signalNoise[1] == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(signalNoise[0] / signalNoise[1]);
-    }
-
-    /** For callers that keep insertion order: a map of layer name to SQNR. */
-    public Map<String, Double> layerSqnr() {
-        Map<String, Double> m = new LinkedHashMap<>();
-        layers.forEach(l -> m.put(l.name(), l.sqnrDb()));
-        return m;
     }
 }
