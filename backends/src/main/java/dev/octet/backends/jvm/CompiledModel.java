@@ -1,0 +1,85 @@
+package dev.octet.backends.jvm;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+/**
+ * The output of the JVM backend: the model class, its weight resource and (for SIMD targets) the kernel class it
+ * defines as a hidden class at load time. Written as a jar for ahead-of-time use, or defined in-process as a hidden
+ * class whose resources come as class data.
+ */
+public record CompiledModel(String className, byte[] classBytes, byte[] weights, byte[] simdClass,
+        Metadata metadata) {
+
+    /** What the manifest records about the model. */
+    public record Metadata(String modelName, String precision, Target target, String sourceSha256) {
+    }
+
+    public String simpleName() {
+        return className.substring(className.lastIndexOf('.') + 1);
+    }
+
+    private String resourceBase() {
+        return className.replace('.', '/');
+    }
+
+    /** A runnable jar: {@code java --add-modules=jdk.incubator.vector -jar model.jar input.npy}. */
+    public void writeJar(Path jar) throws IOException {
+        Manifest mf = new Manifest();
+        Attributes main = mf.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.put(Attributes.Name.MAIN_CLASS, className);
+        main.putValue("Created-By", "Octet");
+        main.putValue("Octet-Model", metadata.modelName());
+        main.putValue("Octet-Precision", metadata.precision());
+        main.putValue("Octet-Target", metadata.target().id());
+        main.putValue("Octet-Source-SHA-256", metadata.sourceSha256());
+        if (jar.getParent() != null) {
+            Files.createDirectories(jar.getParent());
+        }
+        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os, mf)) {
+            List<String> dirs = new ArrayList<>();
+            String base = resourceBase();
+            for (int i = base.indexOf('/'); i >= 0; i = base.indexOf('/', i + 1)) {
+                dirs.add(base.substring(0, i + 1));
+            }
+            for (String d : dirs) {
+                out.putNextEntry(new JarEntry(d));
+                out.closeEntry();
+            }
+            entry(out, base + ".class", classBytes);
+            entry(out, base + ".weights", weights);
+            if (simdClass.length > 0) {
+                entry(out, base + ".simd", simdClass);
+            }
+        }
+    }
+
+    private static void entry(JarOutputStream out, String name, byte[] bytes) throws IOException {
+        out.putNextEntry(new JarEntry(name));
+        out.write(bytes);
+        out.closeEntry();
+    }
+
+    /**
+     * Defines the model as a hidden class in the package of {@code lookup}'s class (the class name must be in that
+     * package), with the weights and SIMD kernels as class data.
+     */
+    public Class<?> defineHidden(MethodHandles.Lookup lookup) {
+        try {
+            return lookup.defineHiddenClassWithClassData(classBytes, List.of(weights, simdClass), true)
+                    .lookupClass();
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot define " + className + ": " + e.getMessage(), e);
+        }
+    }
+}

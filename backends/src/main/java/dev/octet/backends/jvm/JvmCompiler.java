@@ -1,0 +1,96 @@
+package dev.octet.backends.jvm;
+
+import dev.octet.ir.Graph;
+import dev.octet.ir.verify.Verifier;
+import java.lang.classfile.ClassFile;
+import java.lang.constant.ClassDesc;
+import java.lang.invoke.MethodHandles;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The JVM backend: a verified graph to a {@link CompiledModel} whose class runs the whole forward pass. Every
+ * emitted class passes {@code ClassFile.verify}; set {@code -Doctet.dumpClasses=DIR} to write them out.
+ */
+public final class JvmCompiler {
+    /** Options: the class's binary name, target, and what the manifest says about the source. */
+    public record Options(String className, Target target, String modelName, String precision,
+            String sourceSha256) {
+        public Options {
+            if (!className.matches("([A-Za-z_$][A-Za-z0-9_$]*\\.)*[A-Za-z_$][A-Za-z0-9_$]*")) {
+                throw new IllegalArgumentException("'" + className + "' is not a Java class name");
+            }
+        }
+
+        public static Options of(String className, Target target) {
+            return new Options(className, target, className.substring(className.lastIndexOf('.') + 1), "unknown",
+                    "");
+        }
+    }
+
+    private JvmCompiler() {
+    }
+
+    public static CompiledModel compile(Graph graph, Options options) {
+        Verifier.verify(graph);
+        LoweredModel lowered = LoweredModel.lower(graph);
+        ClassDesc self = ClassDesc.of(options.className());
+        long hash = hash(lowered.weights().serialize(0), options.className());
+        CompiledModel.Metadata meta = new CompiledModel.Metadata(options.modelName(), options.precision(),
+                options.target(), options.sourceSha256());
+        ModelClassEmitter emitter = new ModelClassEmitter(self, lowered, options.target(), meta, hash);
+        byte[] classBytes = emitter.emit();
+        byte[] simd = emitter.simdSignatures().isEmpty() ? new byte[0]
+                : SimdClassEmitter.emit(ClassDesc.of(options.className() + "$Simd"), options.target());
+        verify(classBytes, options.className());
+        if (simd.length > 0) {
+            verify(simd, options.className() + "$Simd");
+        }
+        CompiledModel compiled = new CompiledModel(options.className(), classBytes,
+                lowered.weights().serialize(hash), simd, meta);
+        Dump.maybe(compiled);
+        return compiled;
+    }
+
+    /** Compiles and defines the model as a hidden class beside {@code JvmCompiler}; returns a new instance. */
+    public static Object load(Graph graph, Target target) {
+        String name = JvmCompiler.class.getPackageName() + "." + ClassNames.javaIdentifier(graph.name());
+        CompiledModel m = compile(graph, Options.of(name, target));
+        try {
+            return m.defineHidden(MethodHandles.lookup()).getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot instantiate " + name + ": " + e, e);
+        }
+    }
+
+    private static void verify(byte[] bytes, String name) {
+        List<VerifyError> errors = ClassFile.of().verify(bytes);
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("generated class " + name + " fails verification: " + errors);
+        }
+    }
+
+    private static long hash(byte[] weights, String className) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(weights);
+            md.update(className.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(md.digest()).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The SHA-256 of a file's bytes, hex, for the manifest. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.octet.backends.jvm;
+
+import dev.octet.backends.jvm.kernels.ScalarKernels;
+import dev.octet.backends.jvm.kernels.VectorKernels;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.classfile.ClassBuilder;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.CodeTransform;
+import java.lang.classfile.FieldModel;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.instruction.FieldInstruction;
+import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.reflect.AccessFlag;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The kernel templates ({@link ScalarKernels}, {@link VectorKernels}) as class-file models, and their copying into
+ * generated classes: every reference to the template class is redirected to the generated one, the methods become
+ * private, and the SIMD template's species initializer is bound to the target.
+ */
+final class KernelTemplates {
+    static final ClassModel SCALAR = parse(ScalarKernels.class);
+    static final ClassModel VECTOR = parse(VectorKernels.class);
+    private static final ClassDesc FLOAT_VECTOR = ClassDesc.of("jdk.incubator.vector.FloatVector");
+    private static final Map<String, MethodTypeDesc> PUBLIC_SCALAR = publicMethods(SCALAR);
+    private static final Map<String, MethodTypeDesc> PUBLIC_VECTOR = publicMethods(VECTOR);
+
+    private KernelTemplates() {
+    }
+
+    private static ClassModel parse(Class<?> template) {
+        try (InputStream in = template.getResourceAsStream(template.getSimpleName() + ".class")) {
+            return ClassFile.of().parse(in.readAllBytes());
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("kernel template " + template.getName() + " is not readable", e);
+        }
+    }
+
+    private static Map<String, MethodTypeDesc> publicMethods(ClassModel model) {
+        Map<String, MethodTypeDesc> out = new HashMap<>();
+        for (MethodModel m : model.methods()) {
+            if (m.flags().has(AccessFlag.PUBLIC) && m.flags().has(AccessFlag.STATIC)) {
+                if (out.put(m.methodName().stringValue(), m.methodTypeSymbol()) != null) {
+                    throw new IllegalStateException("kernel " + m.methodName() + " is overloaded");
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The descriptor of a scalar kernel. */
+    static MethodTypeDesc scalarKernel(String name) {
+        MethodTypeDesc d = PUBLIC_SCALAR.get(name);
+        if (d == null) {
+            throw new IllegalStateException("no kernel " + name + " in " + ScalarKernels.class.getSimpleName());
+        }
+        return d;
+    }
+
+    /** Whether a SIMD variant with the same signature exists. */
+    static boolean hasSimd(String name) {
+        MethodTypeDesc d = PUBLIC_VECTOR.get(name);
+        return d != null && d.equals(PUBLIC_SCALAR.get(name));
+    }
+
+    /** Copies all template methods (and the SIMD template's fields) into {@code cb}, owned by {@code owner}. */
+    static void copyInto(ClassBuilder cb, ClassModel template, ClassDesc owner, String floatSpecies) {
+        ClassDesc from = template.thisClass().asSymbol();
+        CodeTransform remap = (b, e) -> {
+            if (e instanceof InvokeInstruction i && i.owner().asSymbol().equals(from)) {
+                b.invoke(i.opcode(), owner, i.name().stringValue(), i.typeSymbol(), false);
+            } else if (e instanceof FieldInstruction f && f.owner().asSymbol().equals(from)) {
+                b.fieldAccess(f.opcode(), owner, f.name().stringValue(), f.typeSymbol());
+            } else if (e instanceof FieldInstruction f && floatSpecies != null
+                    && f.owner().asSymbol().equals(FLOAT_VECTOR) && f.name().equalsString("SPECIES_PREFERRED")) {
+                b.fieldAccess(f.opcode(), FLOAT_VECTOR, floatSpecies, f.typeSymbol());
+            } else {
+                b.with(e);
+            }
+        };
+        for (FieldModel f : template.fields()) {
+            if (!f.flags().has(AccessFlag.PUBLIC)) {
+                cb.withField(f.fieldName().stringValue(), f.fieldTypeSymbol(),
+                        ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
+            }
+        }
+        for (MethodModel m : template.methods()) {
+            String name = m.methodName().stringValue();
+            if (name.equals("<init>")) {
+                continue;
+            }
+            int flags = name.equals("<clinit>") ? ClassFile.ACC_STATIC : ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC;
+            cb.withMethod(name, m.methodTypeSymbol(), flags, mb -> m.code().ifPresent(
+                    code -> mb.transformCode(code, remap)));
+        }
+    }
+
+}

@@ -1,0 +1,20 @@
+package dev.octet.backends.jvm;
+
+import java.lang.classfile.ClassFile;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+
+/** The SIMD kernels of one target: the Vector API template copied with its species bound. */
+final class SimdClassEmitter {
+    private SimdClassEmitter() {
+    }
+
+    static byte[] emit(ClassDesc self, Target target) {
+        return ClassFile.of().build(self, cb -> {
+            cb.withVersion(ClassFile.JAVA_21_VERSION, 0);
+            cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
+            cb.withSuperclass(ConstantDescs.CD_Object);
+            KernelTemplates.copyInto(cb, KernelTemplates.VECTOR, self, target.floatSpecies());
+        });
+    }
+}

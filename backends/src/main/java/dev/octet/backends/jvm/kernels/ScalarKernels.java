@@ -1,0 +1,810 @@
+package dev.octet.backends.jvm.kernels;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.zip.CRC32;
+
+/**
+ * The kernel template of every generated model class: plain-Java kernels for each op the backend lowers, and the
+ * run-time support (weights, workspace, SIMD linking, the {@code main} of a jar). The code generator copies the
+ * methods a model needs into the model's class, so a generated class depends on the JDK alone; nothing here may
+ * refer to another Octet class, use lambdas or nested classes.
+ *
+ * <p>Tensors are passed as (array, offset); shapes as ints. Integer GEMMs take the same arguments as their
+ * {@link VectorKernels} counterparts (scratch included) so one call site can dispatch to either. Loops are
+ * written so that C2's auto-vectorizer can compile them: this is the path of the {@code scalar} target and of a
+ * JVM without {@code jdk.incubator.vector}.
+ */
+public final class ScalarKernels {
+    // Fused activations (FusedConv / FusedGemm) and unary ops share one numbering.
+    public static final int ACT_NONE = 0;
+    public static final int ACT_RELU = 1;
+    public static final int ACT_CLIP = 2;
+    public static final int ACT_LEAKY_RELU = 3;
+    public static final int UN_GELU = 4;
+    public static final int UN_GELU_TANH = 5;
+    public static final int UN_ERF = 6;
+    public static final int UN_SQRT = 7;
+    public static final int UN_EXP = 8;
+    public static final int UN_LOG = 9;
+    public static final int UN_TANH = 10;
+    public static final int UN_SIGMOID = 11;
+    public static final int UN_NEG = 12;
+    public static final int UN_ABS = 13;
+    public static final int UN_RECIPROCAL = 14;
+
+    public static final int BIN_ADD = 0;
+    public static final int BIN_SUB = 1;
+    public static final int BIN_MUL = 2;
+    public static final int BIN_DIV = 3;
+    public static final int BIN_MAX = 4;
+    public static final int BIN_MIN = 5;
+    public static final int BIN_POW = 6;
+
+    /** Weight file: magic, version, then the three arrays little-endian, then a CRC32 of all before it. */
+    public static final int WEIGHTS_MAGIC = 0x5754434F; // "OCTW" read little-endian
+    public static final int WEIGHTS_VERSION = 1;
+    public static final int WEIGHTS_HEADER_BYTES = 32;
+
+    private ScalarKernels() {
+    }
+
+    // ---------------------------------------------------------------- run-time support
+
+    /** The bytes of a resource beside the class, or item {@code index} of a hidden class's class data. */
+    public static byte[] data(MethodHandles.Lookup lookup, String resource, int index) {
+        Class<?> host = lookup.lookupClass();
+        try {
+            if (host.isHidden()) {
+                List<?> items = MethodHandles.classData(lookup, "_", List.class);
+                return (byte[]) items.get(index);
+            }
+            InputStream in = host.getResourceAsStream(resource);
+            if (in == null) {
+                throw new IllegalStateException("model resource '" + resource + "' is missing beside "
+                        + host.getName());
+            }
+            try (in) {
+                return in.readAllBytes();
+            }
+        } catch (IOException | IllegalAccessException e) {
+            throw new IllegalStateException("cannot read model resource '" + resource + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks a weight file against what the class was compiled for and splits it into {float[], int[], byte[]}. */
+    public static Object[] readWeights(byte[] file, String name, int floats, int ints, int bytes, long modelHash) {
+        long expected = WEIGHTS_HEADER_BYTES + 4L * floats + 4L * ints + bytes + 4;
+        if (file.length < WEIGHTS_HEADER_BYTES) {
+            throw new IllegalStateException("model weights '" + name + "' are truncated: " + file.length + " bytes");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        if (buf.getInt(0) != WEIGHTS_MAGIC) {
+            throw new IllegalStateException("'" + name + "' is not an Octet weight file (bad magic number)");
+        }
+        if (buf.getInt(4) != WEIGHTS_VERSION) {
+            throw new IllegalStateException("model weights '" + name + "' have format version " + buf.getInt(4)
+                    + ", this class reads version " + WEIGHTS_VERSION);
+        }
+        if (buf.getLong(8) != modelHash || buf.getInt(16) != floats || buf.getInt(20) != ints
+                || buf.getInt(24) != bytes) {
+            throw new IllegalStateException("model weights '" + name + "' belong to another model or build");
+        }
+        if (file.length != expected) {
+            throw new IllegalStateException("model weights '" + name + "' are " + file.length + " bytes, expected "
+                    + expected + " (truncated or corrupt)");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(file, 0, file.length - 4);
+        if ((int) crc.getValue() != buf.getInt(file.length - 4)) {
+            throw new IllegalStateException("model weights '" + name + "' fail their checksum (corrupt file)");
+        }
+        float[] f = new float[floats];
+        int[] i = new int[ints];
+        byte[] b = new byte[bytes];
+        buf.position(WEIGHTS_HEADER_BYTES);
+        buf.asFloatBuffer().get(f);
+        buf.position(WEIGHTS_HEADER_BYTES + 4 * floats);
+        buf.asIntBuffer().get(i);
+        buf.position(WEIGHTS_HEADER_BYTES + 4 * floats + 4 * ints);
+        buf.get(b);
+        return new Object[] {f, i, b};
+    }
+
+    /**
+     * The calling thread's workspace {float[], int[], byte[]}, grown when a larger batch needs more; a warm call
+     * with a batch seen before allocates nothing.
+     */
+    public static Object[] workspace(ThreadLocal<Object[]> local, int floats, int ints, int bytes) {
+        Object[] ws = local.get();
+        if (ws == null || ((float[]) ws[0]).length < floats || ((int[]) ws[1]).length < ints
+                || ((byte[]) ws[2]).length < bytes) {
+            ws = new Object[] {new float[floats], new int[ints], new byte[bytes]};
+            local.set(ws);
+        }
+        return ws;
+    }
+
+    /**
+     * Defines the SIMD kernels as a hidden class beside the model class and returns handles to them, in the
+     * order of {@code signatures} ("name(descriptor)" separated by ';'); null, after one warning, when the
+     * Vector API is not readable or the target is scalar.
+     */
+    public static MethodHandle[] linkSimd(MethodHandles.Lookup lookup, byte[] simdClass, String signatures,
+            String target) {
+        if (simdClass.length == 0 || signatures.isEmpty()) {
+            return null;
+        }
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            System.getLogger(lookup.lookupClass().getName()).log(System.Logger.Level.WARNING,
+                    "jdk.incubator.vector is not readable (run java with --add-modules=jdk.incubator.vector); "
+                            + "target " + target + " falls back to scalar kernels");
+            return null;
+        }
+        try {
+            MethodHandles.Lookup simd = lookup.defineHiddenClass(simdClass, true);
+            String[] entries = signatures.split(";");
+            MethodHandle[] handles = new MethodHandle[entries.length];
+            for (int i = 0; i < entries.length; i++) {
+                int paren = entries[i].indexOf('(');
+                MethodType type = MethodType.fromMethodDescriptorString(entries[i].substring(paren),
+                        lookup.lookupClass().getClassLoader());
+                handles[i] = simd.findStatic(simd.lookupClass(), entries[i].substring(0, paren), type);
+            }
+            return handles;
+        } catch (ReflectiveOperationException | LinkageError e) {
+            System.getLogger(lookup.lookupClass().getName()).log(System.Logger.Level.WARNING,
+                    "SIMD kernels for target " + target + " failed to load (" + e + "); using scalar kernels");
+            return null;
+        }
+    }
+
+    /** Checks the arguments of a batched predict. */
+    public static void checkBatch(float[] in, int batch, float[] out, int inPerSample, int outPerSample,
+            int fixedBatch, int maxBatch) {
+        if (batch < 1 || (fixedBatch > 0 && batch != fixedBatch) || batch > maxBatch) {
+            throw new IllegalArgumentException("batch " + batch + (fixedBatch > 0
+                    ? " but this model has a fixed batch of " + fixedBatch
+                    : " must be in [1, " + maxBatch + "] (workspace limit)"));
+        }
+        if ((long) batch * inPerSample > in.length || (long) batch * outPerSample > out.length) {
+            throw new IllegalArgumentException("batch " + batch + " needs " + (long) batch * inPerSample
+                    + " inputs and " + (long) batch * outPerSample + " outputs, got arrays of " + in.length
+                    + " and " + out.length);
+        }
+    }
+
+    /** The batch of a flat input to {@code predict(float[])}. */
+    public static int batchOf(float[] in, int inPerSample, int fixedBatch) {
+        if (in.length == 0 || in.length % inPerSample != 0) {
+            throw new IllegalArgumentException("input of " + in.length + " floats is not a whole number of "
+                    + inPerSample + "-float samples");
+        }
+        int batch = in.length / inPerSample;
+        if (fixedBatch > 0 && batch != fixedBatch) {
+            throw new IllegalArgumentException("input holds " + batch + " samples, this model takes " + fixedBatch);
+        }
+        return batch;
+    }
+
+    /**
+     * The {@code main} of a generated class: {@code java --add-modules=jdk.incubator.vector -jar model.jar
+     * input.npy [--raw]} prints, per sample, its index, arg-max class and top score (or all outputs with --raw).
+     */
+    public static void runMain(String[] args, UnaryOperator<float[]> model, int inPerSample, String name) {
+        if (args.length < 1 || args.length > 2 || (args.length == 2 && !args[1].equals("--raw"))) {
+            System.err.println("usage: java --add-modules=jdk.incubator.vector -jar " + name
+                    + ".jar input.npy [--raw]   (input: float32 .npy, " + inPerSample + " values per sample)");
+            System.exit(2);
+        }
+        float[] in;
+        try {
+            in = readNpy(Path.of(args[0]));
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println(args[0] + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        if (in.length == 0 || in.length % inPerSample != 0) {
+            System.err.println(args[0] + ": " + in.length + " values is not a whole number of samples of "
+                    + inPerSample);
+            System.exit(1);
+        }
+        float[] out = model.apply(in);
+        int batch = in.length / inPerSample;
+        int per = out.length / batch;
+        StringBuilder sb = new StringBuilder();
+        for (int s = 0; s < batch; s++) {
+            sb.append(s);
+            if (args.length == 2) {
+                for (int j = 0; j < per; j++) {
+                    sb.append(j == 0 ? '\t' : ' ').append(out[s * per + j]);
+                }
+            } else {
+                int best = 0;
+                for (int j = 1; j < per; j++) {
+                    if (out[s * per + j] > out[s * per + best]) {
+                        best = j;
+                    }
+                }
+                sb.append('\t').append(best).append('\t').append(out[s * per + best]);
+            }
+            sb.append('\n');
+        }
+        System.out.print(sb);
+    }
+
+    /** Reads a little-endian float32 (or float64 / uint8) .npy file, C order, flattened. */
+    public static float[] readNpy(Path path) throws IOException {
+        byte[] file = Files.readAllBytes(path);
+        if (file.length < 10 || file[0] != (byte) 0x93 || file[1] != 'N' || file[2] != 'U') {
+            throw new IllegalArgumentException("not a .npy file");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        int headerLen = file[6] == 1 ? Short.toUnsignedInt(buf.getShort(8)) : buf.getInt(8);
+        int start = file[6] == 1 ? 10 + headerLen : 12 + headerLen;
+        if (start > file.length) {
+            throw new IllegalArgumentException("truncated .npy header");
+        }
+        String header = new String(file, file[6] == 1 ? 10 : 12, headerLen, StandardCharsets.ISO_8859_1);
+        if (header.contains("'fortran_order': True")) {
+            throw new IllegalArgumentException("Fortran-order arrays are not supported");
+        }
+        int width = header.contains("'<f4'") ? 4 : header.contains("'<f8'") ? 8 : header.contains("'|u1'") ? 1 : 0;
+        if (width == 0) {
+            throw new IllegalArgumentException("dtype must be <f4, <f8 or |u1: " + header.trim());
+        }
+        int n = (file.length - start) / width;
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            int at = start + i * width;
+            out[i] = width == 4 ? buf.getFloat(at) : width == 8 ? (float) buf.getDouble(at) : file[at] & 0xFF;
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- GEMM
+
+    /**
+     * {@code count} products C[m,n] = A[m,k] * B[k,n], row-major with leading dimensions; consecutive products
+     * are {@code as}, {@code bs}, {@code cs} elements apart (0 shares an operand).
+     */
+    public static void gemmF32(float[] a, int ao, int lda, int as, float[] b, int bo, int ldb, int bs, float[] c,
+            int co, int ldc, int cs, int count, int m, int n, int k) {
+        for (int t = 0; t < count; t++) {
+            gemm(a, ao + t * as, lda, b, bo + t * bs, ldb, c, co + t * cs, ldc, m, n, k);
+        }
+    }
+
+    private static void gemm(float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
+            int m, int n, int k) {
+        for (int i = 0; i < m; i++) {
+            int ci = co + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[ci + j] = 0;
+            }
+            for (int p = 0; p < k; p++) {
+                float av = a[ao + i * lda + p];
+                int bp = bo + p * ldb;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += av * b[bp + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * C[m,n] (int32) = A[m,k] (int8, or uint8 when {@code aUnsigned}) * B[k,n] (int8). The float scratch is
+     * used only by the SIMD variant.
+     */
+    public static void gemmU8S8(byte[] a, int ao, int lda, boolean aUnsigned, byte[] b, int bo, int ldb, int[] c,
+            int co, int ldc, int m, int n, int k, float[] scratch, int so) {
+        int mask = aUnsigned ? 0xFF : -1;
+        for (int i = 0; i < m; i++) {
+            int ci = co + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[ci + j] = 0;
+            }
+            for (int p = 0; p < k; p++) {
+                int av = a[ao + i * lda + p] & mask;
+                int bp = bo + p * ldb;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += av * b[bp + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * C[m,n] (int32) = A[m,k] (int8 weights) * B[k,n] (integer values held in floats, as im2col writes them).
+     * Exact: every product and sum is an integer the ints hold.
+     */
+    public static void gemmS8F32(byte[] a, int ao, int lda, float[] b, int bo, int ldb, int[] c, int co, int ldc,
+            int m, int n, int k, float[] scratch, int so) {
+        for (int i = 0; i < m; i++) {
+            int ci = co + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[ci + j] = 0;
+            }
+            for (int p = 0; p < k; p++) {
+                int av = a[ao + i * lda + p];
+                int bp = bo + p * ldb;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += av * (int) b[bp + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * In place on C[m,n]: add a bias (mode 1: per column, 2: per row) and apply an activation. Used after float
+     * GEMMs; {@code mode 0} is activation only.
+     */
+    public static void biasActivationF32(float[] c, int co, int ldc, int m, int n, float[] bias, int bo, int mode,
+            int act, float p0, float p1) {
+        for (int i = 0; i < m; i++) {
+            int ci = co + i * ldc;
+            for (int j = 0; j < n; j++) {
+                float v = c[ci + j];
+                if (mode == 1) {
+                    v += bias[bo + j];
+                } else if (mode == 2) {
+                    v += bias[bo + i];
+                }
+                c[ci + j] = activate(v, act, p0, p1);
+            }
+        }
+    }
+
+    /** Subtracts a per-column (mode 1) or per-row (mode 2) correction from int32 C[m,n]: zero points. */
+    public static void subtractI32(int[] c, int co, int ldc, int m, int n, int[] corr, int ko, int mode) {
+        for (int i = 0; i < m; i++) {
+            int ci = co + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[ci + j] -= mode == 1 ? corr[ko + j] : corr[ko + i];
+            }
+        }
+    }
+
+    /**
+     * Lays the windows of one CHW image out as the columns of a [c*kh*kw, oh*ow] float matrix (im2col), padding
+     * with {@code pad}. The input may be float or (u)int8; int8 values are written as exact floats.
+     */
+    public static void im2col(Object x, int xo, boolean unsigned, float[] col, int colo, int channels, int h, int w,
+            int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oh, int ow, float pad) {
+        int pixels = oh * ow;
+        for (int c = 0; c < channels; c++) {
+            for (int u = 0; u < kh; u++) {
+                for (int v = 0; v < kw; v++) {
+                    int row = colo + ((c * kh + u) * kw + v) * pixels;
+                    for (int y = 0; y < oh; y++) {
+                        int iy = y * sh - ph + u * dh;
+                        int dst = row + y * ow;
+                        if (iy < 0 || iy >= h) {
+                            for (int xx = 0; xx < ow; xx++) {
+                                col[dst + xx] = pad;
+                            }
+                            continue;
+                        }
+                        int src = xo + (c * h + iy) * w;
+                        for (int xx = 0; xx < ow; xx++) {
+                            int ix = xx * sw - pw + v * dw;
+                            col[dst + xx] = ix < 0 || ix >= w ? pad : load(x, src + ix, unsigned);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- element-wise
+
+    static float activate(float v, int act, float p0, float p1) {
+        switch (act) {
+            case ACT_NONE:
+                return v;
+            case ACT_RELU:
+                return v > 0 ? v : (v != v ? v : 0f);
+            case ACT_CLIP:
+                return v != v ? v : Math.min(p1, Math.max(p0, v));
+            case ACT_LEAKY_RELU:
+                return v >= 0 ? v : v * p0;
+            default:
+                return unary(v, act);
+        }
+    }
+
+    static float unary(float v, int op) {
+        double x = v;
+        switch (op) {
+            case UN_GELU:
+                return (float) (0.5 * x * (1 + erf(x * 0.7071067811865476)));
+            case UN_GELU_TANH:
+                return (float) (0.5 * x * (1 + Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))));
+            case UN_ERF:
+                return (float) erf(x);
+            case UN_SQRT:
+                return (float) Math.sqrt(x);
+            case UN_EXP:
+                return (float) Math.exp(x);
+            case UN_LOG:
+                return (float) Math.log(x);
+            case UN_TANH:
+                return (float) Math.tanh(x);
+            case UN_SIGMOID:
+                return (float) (1 / (1 + Math.exp(-x)));
+            case UN_NEG:
+                return -v;
+            case UN_ABS:
+                return Math.abs(v);
+            case UN_RECIPROCAL:
+                return (float) (1 / x);
+            default:
+                throw new IllegalStateException("unary op " + op);
+        }
+    }
+
+    /** erf in double: Maclaurin series below 2.5, erfc's continued fraction above (both ~1e-15). */
+    static double erf(double x) {
+        if (x != x) {
+            return x;
+        }
+        double ax = Math.abs(x);
+        double r;
+        if (ax < 2.5) {
+            double x2 = ax * ax;
+            double term = ax;
+            double sum = ax;
+            for (int n = 1; n < 200; n++) {
+                term *= -x2 / n;
+                double add = term / (2 * n + 1);
+                sum += add;
+                if (Math.abs(add) < 1e-17 * Math.abs(sum)) {
+                    break;
+                }
+            }
+            r = 1.1283791670955126 * sum;
+        } else if (ax > 27) {
+            r = 1;
+        } else {
+            double f = ax;
+            for (int k = 60; k >= 1; k--) {
+                f = ax + (k / 2.0) / f;
+            }
+            r = 1 - Math.exp(-ax * ax) / 1.7724538509055159 / f;
+        }
+        return x < 0 ? -r : r;
+    }
+
+    /** y[i] = op(x[i]) for n floats; activations take p0, p1. */
+    public static void unaryF32(float[] x, int xo, float[] y, int yo, int n, int op, float p0, float p1) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] = activate(x[xo + i], op, p0, p1);
+        }
+    }
+
+    /** int32 to float32. */
+    public static void castI32F32(int[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] = x[xo + i];
+        }
+    }
+
+    /**
+     * c = a op b with broadcasting, over up to four (collapsed) dimensions; a stride of 0 broadcasts. float32 or
+     * int32 arrays; c is contiguous.
+     */
+    public static void binary(int op, Object a, int ao, Object b, int bo, Object c, int co, int d0, int d1, int d2,
+            int d3, int as0, int as1, int as2, int as3, int bs0, int bs1, int bs2, int bs3) {
+        int ci = co;
+        for (int i0 = 0; i0 < d0; i0++) {
+            for (int i1 = 0; i1 < d1; i1++) {
+                for (int i2 = 0; i2 < d2; i2++) {
+                    int ai = ao + i0 * as0 + i1 * as1 + i2 * as2;
+                    int bi = bo + i0 * bs0 + i1 * bs1 + i2 * bs2;
+                    if (c instanceof float[] cf) {
+                        binaryRowF32(op, (float[]) a, ai, as3, (float[]) b, bi, bs3, cf, ci, d3);
+                    } else {
+                        binaryRowI32(op, (int[]) a, ai, as3, (int[]) b, bi, bs3, (int[]) c, ci, d3);
+                    }
+                    ci += d3;
+                }
+            }
+        }
+    }
+
+    static void binaryRowF32(int op, float[] a, int ai, int as, float[] b, int bi, int bs, float[] c, int ci,
+            int n) {
+        for (int j = 0; j < n; j++) {
+            float x = a[ai + j * as];
+            float y = b[bi + j * bs];
+            c[ci + j] = switch (op) {
+                case BIN_ADD -> x + y;
+                case BIN_SUB -> x - y;
+                case BIN_MUL -> x * y;
+                case BIN_DIV -> x / y;
+                case BIN_MAX -> Math.max(x, y);
+                case BIN_MIN -> Math.min(x, y);
+                default -> (float) Math.pow(x, y);
+            };
+        }
+    }
+
+    static void binaryRowI32(int op, int[] a, int ai, int as, int[] b, int bi, int bs, int[] c, int ci, int n) {
+        for (int j = 0; j < n; j++) {
+            int x = a[ai + j * as];
+            int y = b[bi + j * bs];
+            c[ci + j] = switch (op) {
+                case BIN_ADD -> x + y;
+                case BIN_SUB -> x - y;
+                case BIN_MUL -> x * y;
+                case BIN_DIV -> x / y;
+                case BIN_MAX -> Math.max(x, y);
+                default -> Math.min(x, y);
+            };
+        }
+    }
+
+    /**
+     * Copies a strided 4-d region (Transpose, Split, Slice, Concat): dst[i0,i1,i2,i3] at dst strides from src at
+     * src strides; any array type.
+     */
+    public static void copyStrided(Object src, int so, Object dst, int doff, int d0, int d1, int d2, int d3,
+            int ss0, int ss1, int ss2, int ss3, int ds0, int ds1, int ds2, int ds3) {
+        for (int i0 = 0; i0 < d0; i0++) {
+            for (int i1 = 0; i1 < d1; i1++) {
+                for (int i2 = 0; i2 < d2; i2++) {
+                    int s = so + i0 * ss0 + i1 * ss1 + i2 * ss2;
+                    int d = doff + i0 * ds0 + i1 * ds1 + i2 * ds2;
+                    if (ss3 == 1 && ds3 == 1) {
+                        System.arraycopy(src, s, dst, d, d3);
+                    } else if (src instanceof float[] sf) {
+                        float[] df = (float[]) dst;
+                        for (int j = 0; j < d3; j++) {
+                            df[d + j * ds3] = sf[s + j * ss3];
+                        }
+                    } else if (src instanceof int[] si) {
+                        int[] di = (int[]) dst;
+                        for (int j = 0; j < d3; j++) {
+                            di[d + j * ds3] = si[s + j * ss3];
+                        }
+                    } else {
+                        byte[] sb = (byte[]) src;
+                        byte[] db = (byte[]) dst;
+                        for (int j = 0; j < d3; j++) {
+                            db[d + j * ds3] = sb[s + j * ss3];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- normalization and reductions
+
+    /** Softmax over rows of n floats (the last axis). */
+    public static void softmaxF32(float[] x, int xo, float[] y, int yo, int rows, int n) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * n;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                max = Math.max(max, x[xo + base + i]);
+            }
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                float e = (float) Math.exp(x[xo + base + i] - max);
+                y[yo + base + i] = e;
+                sum += e;
+            }
+            float inv = (float) (1 / sum);
+            for (int i = 0; i < n; i++) {
+                y[yo + base + i] *= inv;
+            }
+        }
+    }
+
+    /** LayerNormalization over rows of n floats with per-element scale and (optional) bias. */
+    public static void layerNormF32(float[] x, int xo, float[] gamma, int go, float[] beta, int bo, boolean hasBeta,
+            float[] y, int yo, int rows, int n, float eps) {
+        for (int r = 0; r < rows; r++) {
+            int base = xo + r * n;
+            double mean = 0;
+            for (int i = 0; i < n; i++) {
+                mean += x[base + i];
+            }
+            mean /= n;
+            double var = 0;
+            for (int i = 0; i < n; i++) {
+                double d = x[base + i] - mean;
+                var += d * d;
+            }
+            double inv = 1 / Math.sqrt(var / n + eps);
+            for (int i = 0; i < n; i++) {
+                double v = (x[base + i] - mean) * inv * gamma[go + i];
+                y[yo + r * n + i] = (float) (hasBeta ? v + beta[bo + i] : v);
+            }
+        }
+    }
+
+    /** Reduces [outer, len, inner] over len: 0 sum, 1 mean, 2 max, 3 min. */
+    public static void reduceF32(float[] x, int xo, float[] y, int yo, int outer, int len, int inner, int op) {
+        for (int o = 0; o < outer; o++) {
+            for (int in = 0; in < inner; in++) {
+                int base = xo + o * len * inner + in;
+                double acc = op == 2 ? Double.NEGATIVE_INFINITY : op == 3 ? Double.POSITIVE_INFINITY : 0;
+                for (int i = 0; i < len; i++) {
+                    float v = x[base + i * inner];
+                    acc = op == 2 ? Math.max(acc, v) : op == 3 ? Math.min(acc, v) : acc + v;
+                }
+                y[yo + o * inner + in] = (float) (op == 1 ? acc / len : acc);
+            }
+        }
+    }
+
+    /**
+     * Max (mode 0) or average (mode 1, 2 = count padding) pooling of [planes, h, w] into [planes, oh, ow]; float
+     * or (u)int8 tensors.
+     */
+    public static void pool2d(Object x, int xo, boolean unsigned, Object y, int yo, int mode, int planes, int h,
+            int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oh, int ow) {
+        for (int p = 0; p < planes; p++) {
+            int src = xo + p * h * w;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    float acc = mode == 0 ? Float.NEGATIVE_INFINITY : 0;
+                    int count = 0;
+                    for (int u = 0; u < kh; u++) {
+                        int iy = oy * sh - ph + u * dh;
+                        for (int v = 0; v < kw; v++) {
+                            int ix = ox * sw - pw + v * dw;
+                            if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                                continue;
+                            }
+                            float e = load(x, src + iy * w + ix, unsigned);
+                            acc = mode == 0 ? Math.max(acc, e) : acc + e;
+                            count++;
+                        }
+                    }
+                    float r = mode == 0 ? acc : acc / (mode == 2 ? kh * kw : count);
+                    store(y, yo + (p * oh + oy) * ow + ox, r);
+                }
+            }
+        }
+    }
+
+    static float load(Object a, int i, boolean unsigned) {
+        if (a instanceof float[] f) {
+            return f[i];
+        }
+        byte v = ((byte[]) a)[i];
+        return unsigned ? v & 0xFF : v;
+    }
+
+    static void store(Object a, int i, float v) {
+        if (a instanceof float[] f) {
+            f[i] = v;
+        } else {
+            ((byte[]) a)[i] = (byte) (int) v;
+        }
+    }
+
+    // ---------------------------------------------------------------- quantization
+
+    /**
+     * QuantizeLinear: q = saturate(rint(x / scale) + zp) into [lo, hi]; scales and zero points per channel of a
+     * [outer, channels, inner] view (channels = 1 for per-tensor).
+     */
+    public static void quantizeF32(float[] x, int xo, byte[] q, int qo, int outer, int channels, int inner,
+            float[] scale, int so, int[] zp, int zo, int lo, int hi) {
+        int i = 0;
+        for (int o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                float s = scale[so + c];
+                long z = zp[zo + c];
+                for (int e = 0; e < inner; e++, i++) {
+                    float v = x[xo + i] / s;
+                    long r = v != v ? 0 : (long) Math.rint(v);
+                    q[qo + i] = (byte) Math.max(lo, Math.min(hi, r + z));
+                }
+            }
+        }
+    }
+
+    /** DequantizeLinear of (u)int8 or int32: y = (x - zp) * scale per channel of [outer, channels, inner]. */
+    public static void dequantize(Object x, int xo, boolean unsigned, float[] y, int yo, int outer, int channels,
+            int inner, float[] scale, int so, int[] zp, int zo) {
+        int i = 0;
+        for (int o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                float s = scale[so + c];
+                int z = zp[zo + c];
+                for (int e = 0; e < inner; e++, i++) {
+                    int v = x instanceof int[] xi ? xi[xo + i] : (int) load(x, xo + i, unsigned);
+                    y[yo + i] = (float) (v - z) * s;
+                }
+            }
+        }
+    }
+
+    /**
+     * Requantize (Jacob et al. 2018, as gemmlowp): y = clamp(zp + RDBPOT(SRDHM(acc, multiplier), shift)) per
+     * channel of [outer, channels, inner].
+     */
+    public static void requantize(int[] acc, int ao, byte[] y, int yo, int outer, int channels, int inner,
+            int[] mult, int mo, int[] shift, int sho, int zp, int lo, int hi) {
+        int i = 0;
+        for (int o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                int m = mult[mo + c];
+                int s = shift[sho + c];
+                for (int e = 0; e < inner; e++, i++) {
+                    long v = zp + scaleFixedPoint(acc[ao + i], m, s);
+                    y[yo + i] = (byte) Math.max(lo, Math.min(hi, v));
+                }
+            }
+        }
+    }
+
+    static int scaleFixedPoint(int acc, int multiplier, int shift) {
+        int x = acc;
+        if (shift < 0) {
+            long shifted = (long) acc << -shift;
+            x = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, shifted));
+        }
+        int high;
+        if (x == Integer.MIN_VALUE && multiplier == Integer.MIN_VALUE) {
+            high = Integer.MAX_VALUE;
+        } else {
+            long ab = (long) x * multiplier;
+            long nudge = ab >= 0 ? (1L << 30) : 1 - (1L << 30);
+            high = (int) ((ab + nudge) / (1L << 31));
+        }
+        return shift > 0 ? roundingDivideByPowerOfTwo(high, shift) : high;
+    }
+
+    static int roundingDivideByPowerOfTwo(int x, int exponent) {
+        if (exponent >= 31) {
+            return roundingDivideByPowerOfTwo(roundingDivideByPowerOfTwo(x, 30), exponent - 30);
+        }
+        int mask = (1 << exponent) - 1;
+        int remainder = x & mask;
+        int threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+        return (x >> exponent) + (remainder > threshold ? 1 : 0);
+    }
+
+    /**
+     * DynamicQuantizeRows: each row of n floats to uint8 with its own scale (max - min) / 255 over a range that
+     * includes 0, and zero point.
+     */
+    public static void dynamicQuantizeRows(float[] x, int xo, byte[] q, int qo, float[] scales, int so, int[] zps,
+            int zo, int rows, int n) {
+        for (int r = 0; r < rows; r++) {
+            int base = xo + r * n;
+            float min = 0;
+            float max = 0;
+            for (int i = 0; i < n; i++) {
+                min = Math.min(min, x[base + i]);
+                max = Math.max(max, x[base + i]);
+            }
+            float scale = (max - min) / 255f;
+            int zp = scale == 0 ? 0 : (int) Math.max(0, Math.min(255, (long) Math.rint(0 - min / scale)));
+            scales[so + r] = scale == 0 ? 1f : scale;
+            zps[zo + r] = zp;
+            for (int i = 0; i < n; i++) {
+                float v = x[base + i] / scale;
+                long rv = scale == 0 ? 0 : v != v ? 0 : (long) Math.rint(v);
+                q[qo + r * n + i] = (byte) Math.max(0, Math.min(255, rv + zp));
+            }
+        }
+    }
+}

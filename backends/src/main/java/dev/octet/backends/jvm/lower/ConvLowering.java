@@ -1,0 +1,158 @@
+package dev.octet.backends.jvm.lower;
+
+import dev.octet.backends.jvm.Arena;
+import dev.octet.backends.jvm.Buffer;
+import dev.octet.backends.jvm.IntExpr;
+import dev.octet.backends.jvm.LoweringContext;
+import dev.octet.ir.Attributes;
+import dev.octet.ir.ElementType;
+import dev.octet.ir.Node;
+import dev.octet.ir.Tensor;
+import dev.octet.ir.Value;
+import java.util.List;
+
+/**
+ * 2-d Conv, FusedConv and ConvInteger, NCHW: per image (a loop over the batch) and per group, im2col into a
+ * [C*kh*kw, OH*OW] float matrix, then weights [OC, C*kh*kw] times it into the NCHW result, so the GEMM
+ * vectorizes along output pixels. Integer convolutions pad with the input zero point and subtract
+ * zp * (weight row sum) per output channel; their im2col holds the exact int8 values as floats.
+ */
+final class ConvLowering {
+    private ConvLowering() {
+    }
+
+    /** Sliding-window geometry from the attributes and the (already inferred) output shape. */
+    record Window(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
+        static Window of(Attributes attrs, long[] kernel, int h, int w, int oh, int ow, LoweringContext cx) {
+            long[] strides = attrs.getInts("strides");
+            long[] dil = attrs.getInts("dilations");
+            long[] pads = attrs.getInts("pads");
+            int sh = strides == null ? 1 : (int) strides[0];
+            int sw = strides == null ? 1 : (int) strides[1];
+            int dh = dil == null ? 1 : (int) dil[0];
+            int dw = dil == null ? 1 : (int) dil[1];
+            int kh = (int) kernel[0];
+            int kw = (int) kernel[1];
+            String autoPad = attrs.getString("auto_pad", "NOTSET");
+            int ph;
+            int pw;
+            switch (autoPad) {
+                case "NOTSET" -> {
+                    ph = pads == null ? 0 : (int) pads[0];
+                    pw = pads == null ? 0 : (int) pads[1];
+                }
+                case "VALID" -> {
+                    ph = 0;
+                    pw = 0;
+                }
+                case "SAME_UPPER", "SAME_LOWER" -> {
+                    int th = Math.max(0, (oh - 1) * sh + dh * (kh - 1) + 1 - h);
+                    int tw = Math.max(0, (ow - 1) * sw + dw * (kw - 1) + 1 - w);
+                    boolean upper = autoPad.equals("SAME_UPPER");
+                    ph = upper ? th / 2 : th - th / 2;
+                    pw = upper ? tw / 2 : tw - tw / 2;
+                }
+                default -> throw cx.error("auto_pad " + autoPad + " is not supported");
+            }
+            return new Window(kh, kw, sh, sw, ph, pw, dh, dw);
+        }
+
+        boolean isPointwise() {
+            return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
+        }
+    }
+
+    static void conv(Node node, LoweringContext cx) {
+        boolean integer = node.op().equals("ConvInteger");
+        Value x = node.input(0);
+        Value wv = node.input(1);
+        Value y = node.output(0);
+        IntExpr[] xd = cx.dims(x);
+        if (xd.length != 4) {
+            throw cx.error("only 2-d convolutions (NCHW) are supported, got input " + x.type().shape());
+        }
+        if (!cx.isConstant(wv)) {
+            throw cx.error("weights must be constant");
+        }
+        ElementType xt = x.type().elementType();
+        if (integer && (xt != ElementType.U8 && xt != ElementType.I8 || wv.type().elementType() != ElementType.I8)) {
+            throw cx.error("ConvInteger needs uint8/int8 input and int8 weights, got " + xt + " and "
+                    + wv.type().elementType());
+        }
+        if (integer && node.inputs().size() > 3 && node.input(3) != null
+                && LinearLowering.anyNonZero(cx.constant(node.input(3)))) {
+            throw cx.error("a non-zero weight zero point is not supported (weights are symmetric)");
+        }
+        int c = cx.fixed(xd[1], "channels");
+        int h = cx.fixed(xd[2], "height");
+        int w = cx.fixed(xd[3], "width");
+        IntExpr[] yd = cx.dims(y);
+        int oc = cx.fixed(yd[1], "output channels");
+        int oh = cx.fixed(yd[2], "output height");
+        int ow = cx.fixed(yd[3], "output width");
+        int groups = (int) node.attributes().getInt("group", 1);
+        long[] wShape = wv.type().shape().sizes();
+        Window win = Window.of(node.attributes(), new long[] {wShape[2], wShape[3]}, h, w, oh, ow, cx);
+        int cg = c / groups;
+        int ocg = oc / groups;
+        int k = cg * win.kh() * win.kw();
+        int pixels = oh * ow;
+        int zx = integer ? LinearLowering.zeroPoint(cx, node, 2) : 0;
+        Buffer weights = cx.in(wv);
+        Buffer bias = !integer && node.inputs().size() > 2 && node.input(2) != null ? cx.in(node.input(2)) : null;
+        Activation act = integer ? Activation.NONE : Activation.of(node.attributes(), cx);
+        Buffer xb = cx.in(x);
+        Buffer out = cx.out(y);
+        boolean direct = !integer && win.isPointwise();
+        Buffer col = direct ? null : cx.scratch(Arena.F32, IntExpr.of((long) k * pixels));
+        Buffer scratch = integer
+                ? cx.scratch(Arena.F32, IntExpr.of((long) ocg * Math.min(k, 512) + (long) ocg * pixels)) : null;
+        Buffer corr = integer && zx != 0 ? cx.weight(List.of(wv, zx, "rowsum"), rowSums(cx.constant(wv), oc, k, zx))
+                : null;
+        IntExpr image = LoweringContext.perIndex(IntExpr.of((long) c * h * w));
+        IntExpr outImage = LoweringContext.perIndex(IntExpr.of((long) oc * pixels));
+        cx.loop(xd[0], () -> {
+            for (int g = 0; g < groups; g++) {
+                Buffer xg = xb.plus(image.plus((long) g * cg * h * w));
+                Buffer yg = out.plus(outImage.plus((long) g * ocg * pixels));
+                Buffer wg = weights.plus(IntExpr.of((long) g * ocg * k));
+                Buffer bmat = xg;
+                if (!direct) {
+                    cx.call("im2col", xg, xt == ElementType.U8, col, IntExpr.of(cg), IntExpr.of(h), IntExpr.of(w),
+                            IntExpr.of(win.kh()), IntExpr.of(win.kw()), IntExpr.of(win.sh()), IntExpr.of(win.sw()),
+                            IntExpr.of(win.ph()), IntExpr.of(win.pw()), IntExpr.of(win.dh()), IntExpr.of(win.dw()),
+                            IntExpr.of(oh), IntExpr.of(ow), (float) zx);
+                    bmat = col;
+                }
+                if (integer) {
+                    cx.call("gemmS8F32", wg, IntExpr.of(k), bmat, IntExpr.of(pixels), yg, IntExpr.of(pixels),
+                            IntExpr.of(ocg), IntExpr.of(pixels), IntExpr.of(k), scratch);
+                    if (corr != null) {
+                        cx.call("subtractI32", yg, IntExpr.of(pixels), IntExpr.of(ocg), IntExpr.of(pixels),
+                                corr.plus(IntExpr.of((long) g * ocg)), 2);
+                    }
+                } else {
+                    cx.call("gemmF32", wg, IntExpr.of(k), IntExpr.ZERO, bmat, IntExpr.of(pixels), IntExpr.ZERO, yg,
+                            IntExpr.of(pixels), IntExpr.ZERO, IntExpr.ONE, IntExpr.of(ocg), IntExpr.of(pixels),
+                            IntExpr.of(k));
+                    if (bias != null || !act.isNone()) {
+                        cx.call("biasActivationF32", yg, IntExpr.of(pixels), IntExpr.of(ocg), IntExpr.of(pixels),
+                                bias == null ? yg : bias.plus(IntExpr.of((long) g * ocg)), bias == null ? 0 : 2,
+                                act.code(), act.p0(), act.p1());
+                    }
+                }
+            }
+        });
+    }
+
+    private static int[] rowSums(Tensor w, int oc, int k, int zx) {
+        byte[] v = w.bytes();
+        int[] out = new int[oc];
+        for (int o = 0; o < oc; o++) {
+            for (int i = 0; i < k; i++) {
+                out[o] += zx * v[o * k + i];
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.octet.backends.jvm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.octet.ir.Graph;
+import dev.octet.ir.Tensor;
+import dev.octet.ir.eval.ReferenceEvaluator;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every test model, compiled for every target, against the reference evaluator: bit for bit where the graph is
+ * integer from input quantization to the output dequantization, within a stated tolerance where float ops run.
+ */
+class CompiledModelsTest {
+    static Stream<Arguments> cases() {
+        return TestModels.all().keySet().stream().flatMap(m -> Stream.of(Target.SCALAR, Target.AVX512_VNNI,
+                Target.AVX2, Target.NEON_DOT).map(t -> Arguments.of(m, t)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    @SuppressWarnings("unchecked")
+    void matchesReferenceEvaluator(String name, Target target) {
+        Graph g = TestModels.get(name);
+        boolean tiny = name.startsWith("mlp-tiny");
+        Tensor input = tiny ? Tensor.random(g.inputs().get(0).type().bind(java.util.Map.of("N", 5L)), 7)
+                : TestModels.images(7);
+        float[] expected = new ReferenceEvaluator(g).run(List.of(input)).get(0).floats();
+        UnaryOperator<float[]> model = (UnaryOperator<float[]>) JvmCompiler.load(g, target);
+        assertEquals(target.isSimd(), simdActive(model), "SIMD kernels linked");
+        float[] actual = model.apply(input.floats());
+        double maxAbs = 0;
+        double maxErr = 0;
+        for (int i = 0; i < expected.length; i++) {
+            maxAbs = Math.max(maxAbs, Math.abs(expected[i]));
+            maxErr = Math.max(maxErr, Math.abs(expected[i] - actual[i]));
+        }
+        if (exact(name)) {
+            assertArrayEquals(expected, actual, name + " " + target + ": integer path must be bit-exact");
+        } else {
+            assertTrue(maxErr <= 1e-5 * maxAbs, name + " " + target + ": max error " + maxErr + " vs max |y| "
+                    + maxAbs);
+        }
+    }
+
+    static boolean simdActive(Object model) {
+        try {
+            return (boolean) model.getClass().getMethod("simd").invoke(null);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Graphs whose every op between input and output is integer, or float computed in the same order. */
+    private static boolean exact(String name) {
+        return name.endsWith("static") && !name.startsWith("transformer") || name.endsWith("qat")
+                || name.equals("mlp-tiny-int8") || name.equals("mlp-dynamic");
+    }
+}
