@@ -85,8 +85,7 @@ final class KernelTemplates {
         };
         for (FieldModel f : template.fields()) {
             if (!f.flags().has(AccessFlag.PUBLIC)) {
-                cb.withField(f.fieldName().stringValue(), f.fieldTypeSymbol(),
-                        ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
+                cb.transformField(f, java.lang.classfile.FieldTransform.ACCEPT_ALL);
             }
         }
         for (MethodModel m : template.methods()) {

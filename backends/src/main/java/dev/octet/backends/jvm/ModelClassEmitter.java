@@ -94,7 +94,7 @@ final class ModelClassEmitter {
                 ClassHierarchyResolver.defaultResolver().orElse(
                         ClassHierarchyResolver.of(Set.of(), Map.of(self, CD_Object)))));
         return cf.build(self, cb -> {
-            cb.withVersion(ClassFile.JAVA_21_VERSION, 0);
+            cb.withVersion(ClassFile.JAVA_25_VERSION, 0);
             cb.withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
             cb.withSuperclass(CD_Object);
             cb.withInterfaceSymbols(CD_UNARY);

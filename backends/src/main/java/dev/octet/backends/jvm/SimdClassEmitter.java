@@ -11,7 +11,7 @@ final class SimdClassEmitter {
 
     static byte[] emit(ClassDesc self, Target target) {
         return ClassFile.of().build(self, cb -> {
-            cb.withVersion(ClassFile.JAVA_21_VERSION, 0);
+            cb.withVersion(ClassFile.JAVA_25_VERSION, 0);
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
             cb.withSuperclass(ConstantDescs.CD_Object);
             KernelTemplates.copyInto(cb, KernelTemplates.VECTOR, self, target.floatSpecies());

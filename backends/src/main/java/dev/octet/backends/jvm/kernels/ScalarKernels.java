@@ -161,8 +161,16 @@ public final class ScalarKernels {
                         lookup.lookupClass().getClassLoader());
                 handles[i] = simd.findStatic(simd.lookupClass(), entries[i].substring(0, paren), type);
             }
+            String binding = (String) simd.findStatic(simd.lookupClass(), "binding",
+                    MethodType.methodType(String.class)).invoke();
+            String[] bits = binding.split("->");
+            if (!bits[0].equals(bits[1])) {
+                System.getLogger(lookup.lookupClass().getName()).log(System.Logger.Level.WARNING,
+                        "target " + target + " asks for " + bits[0] + "-bit vectors; this CPU and JVM compile "
+                                + bits[1] + "-bit ones, which the kernels use");
+            }
             return handles;
-        } catch (ReflectiveOperationException | LinkageError e) {
+        } catch (Throwable e) {
             System.getLogger(lookup.lookupClass().getName()).log(System.Logger.Level.WARNING,
                     "SIMD kernels for target " + target + " failed to load (" + e + "); using scalar kernels");
             return null;

@@ -19,8 +19,13 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link ScalarKernels} keep one call site for both.
  */
 public final class VectorKernels {
-    /** The float species of the target; the generator rewrites this initializer per target. */
-    static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    /** The float species the target asks for; the generator rewrites this initializer per target. */
+    static final VectorSpecies<Float> REQUESTED = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The species the kernels use: the requested one, narrowed to what this JVM compiles to vector instructions
+     * (a 512-bit species on a CPU or JVM limited to 256 bits would run as slow, allocating Java code).
+     */
+    static final VectorSpecies<Float> FS = supported(REQUESTED);
     /** Bytes in a vector of the same width: 4 float vectors' worth of int8 per load. */
     static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, FS.vectorShape());
     static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, FS.vectorShape());
@@ -30,6 +35,16 @@ public final class VectorKernels {
     static final int EXACT_K = 512;
 
     private VectorKernels() {
+    }
+
+    private static VectorSpecies<Float> supported(VectorSpecies<Float> requested) {
+        VectorSpecies<Float> preferred = VectorSpecies.ofPreferred(float.class);
+        return requested.vectorBitSize() <= preferred.vectorBitSize() ? requested : preferred;
+    }
+
+    /** "requested bits -> used bits" of the vector width, for the load-time report. */
+    public static String binding() {
+        return REQUESTED.vectorBitSize() + "->" + FS.vectorBitSize();
     }
 
     /**
@@ -52,7 +67,7 @@ public final class VectorKernels {
                 block4x4(a, ao + i * lda, lda, b, bo + j, ldb, c, co + i * ldc + j, ldc, k);
             }
             for (; j < n; j += L) {
-                block4x1(a, ao + i * lda, lda, b, bo + j, ldb, c, co + i * ldc + j, ldc, k, FS.indexInRange(j, n));
+                block4x1(a, ao + i * lda, lda, b, bo + j, ldb, c, co + i * ldc + j, ldc, k, j, n);
             }
         }
         for (; i < m; i++) {
@@ -61,7 +76,7 @@ public final class VectorKernels {
                 block1x4(a, ao + i * lda, b, bo + j, ldb, c, co + i * ldc + j, k);
             }
             for (; j < n; j += L) {
-                block1x1(a, ao + i * lda, b, bo + j, ldb, c, co + i * ldc + j, k, FS.indexInRange(j, n));
+                block1x1(a, ao + i * lda, b, bo + j, ldb, c, co + i * ldc + j, k, j, n);
             }
         }
     }
@@ -112,8 +127,10 @@ public final class VectorKernels {
         v3.intoArray(c, co + 3 * L);
     }
 
+    /** Columns j0.. of the last, possibly partial, vector; the mask stays local so C2 keeps it in a register. */
     private static void block4x1(float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
-            int k, VectorMask<Float> mask) {
+            int k, int j0, int n) {
+        VectorMask<Float> mask = FS.indexInRange(j0, n);
         FloatVector c0 = FloatVector.zero(FS), c1 = c0, c2 = c0, c3 = c0;
         for (int p = 0; p < k; p++) {
             FloatVector bv = FloatVector.fromArray(FS, b, bo + p * ldb, mask);
@@ -141,8 +158,9 @@ public final class VectorKernels {
         storeRow(c, co, c0, c1, c2, c3);
     }
 
-    private static void block1x1(float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co, int k,
-            VectorMask<Float> mask) {
+    private static void block1x1(float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co, int k, int j0,
+            int n) {
+        VectorMask<Float> mask = FS.indexInRange(j0, n);
         FloatVector c0 = FloatVector.zero(FS);
         for (int p = 0; p < k; p++) {
             c0 = FloatVector.broadcast(FS, a[ao + p]).fma(FloatVector.fromArray(FS, b, bo + p * ldb, mask), c0);

@@ -1,0 +1,166 @@
+package dev.octet.backends.jvm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.octet.ir.Graph;
+import dev.octet.ir.Tensor;
+import dev.octet.ir.eval.ReferenceEvaluator;
+import dev.octet.ir.text.IrTextParser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Single ops on random shapes, odd sizes (1, 3, 17, 1000) and saturating inputs (inputs span three times the
+ * quantization range, so u8 activations hit 0 and 255; int8 weights are uniform over [-128, 127]), for every
+ * target, against the reference evaluator: bit-exact for integer ops, 1e-5 relative for float ops.
+ */
+class OpKernelsTest {
+    private static final List<Target> TARGETS = List.of(Target.SCALAR, Target.AVX512_VNNI, Target.AVX2,
+            Target.NEON_DOT);
+
+    /** name, IR text, batch, whether integer (exact). */
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        int[][] mkn = {{1, 1, 1}, {3, 17, 3}, {1, 1000, 1000}, {17, 1000, 17}, {5, 3, 1000}, {4, 513, 33},
+            {64, 1024, 256}, {2, 1100, 70}};
+        for (int[] s : mkn) {
+            for (String type : List.of("u8", "i8")) {
+                out.add(Arguments.of("MatMulInteger " + type + " " + s[0] + "x" + s[1] + "x" + s[2],
+                        matMulInteger(s[1], s[2], type), s[0], true));
+            }
+            out.add(Arguments.of("Gemm f32 " + s[0] + "x" + s[1] + "x" + s[2], gemm(s[1], s[2]), s[0], false));
+        }
+        // c, h, w, oc, k, stride, pad, dilation, group
+        int[][] convs = {{1, 28, 28, 16, 3, 1, 1, 1, 1}, {3, 17, 17, 17, 3, 2, 1, 1, 1}, {4, 9, 7, 6, 3, 1, 2, 2, 2},
+            {17, 5, 5, 3, 1, 1, 0, 1, 1}, {64, 8, 8, 5, 3, 1, 1, 1, 1}, {8, 6, 6, 8, 3, 1, 1, 1, 8}};
+        for (int[] c : convs) {
+            String shape = c[0] + "x" + c[1] + "x" + c[2] + "->" + c[3] + " k" + c[4] + " s" + c[5] + " p" + c[6]
+                    + " d" + c[7] + " g" + c[8];
+            for (String type : List.of("u8", "i8")) {
+                out.add(Arguments.of("ConvInteger " + type + " " + shape, conv(c, type), 3, true));
+            }
+            out.add(Arguments.of("Conv f32 " + shape, conv(c, "f32"), 3, false));
+        }
+        out.add(Arguments.of("MatMul batched f32", """
+                graph @g(%x: f32[N,4,17,16]) {
+                  %t = Transpose(%x) {perm = [0, 1, 3, 2]} : f32[N,4,16,17]
+                  %y = MatMul(%x, %t) : f32[N,4,17,17]
+                  return %y
+                }""", 3, false));
+        out.add(Arguments.of("Softmax, LayerNormalization, Gelu, ReduceMean, Split, Concat", """
+                graph @g(%x: f32[N,3,1000]) {
+                  %s = Softmax(%x) {axis = -1} : f32[N,3,1000]
+                  %gamma = Constant() {value = random<f32[1000], 1>} : f32[1000]
+                  %beta = Constant() {value = random<f32[1000], 2>} : f32[1000]
+                  %l = LayerNormalization(%x, %gamma, %beta) {axis = -1, epsilon = 1.0E-5} : f32[N,3,1000]
+                  %g = Gelu(%l) : f32[N,3,1000]
+                  %a, %b = Split(%g) {axis = 2, num_outputs = 2} : f32[N,3,500], f32[N,3,500]
+                  %c = Concat(%b, %s, %a) {axis = 2} : f32[N,3,2000]
+                  %axes = Constant() {value = dense<i64[1], [2]>} : i64[1]
+                  %m = ReduceMean(%c, %axes) {keepdims = 1} : f32[N,3,1]
+                  %y = Add(%c, %m) : f32[N,3,2000]
+                  return %y
+                }""", 2, false));
+        List<Arguments> all = new ArrayList<>();
+        for (Arguments a : out) {
+            for (Target t : TARGETS) {
+                Object[] v = a.get();
+                all.add(Arguments.of(v[0], v[1], v[2], v[3], t));
+            }
+        }
+        return all.stream();
+    }
+
+    /** Replaces each {key} of the template. */
+    static String fill(String template, Object... keyValues) {
+        String s = template;
+        for (int i = 0; i < keyValues.length; i += 2) {
+            s = s.replace("{" + keyValues[i] + "}", String.valueOf(keyValues[i + 1]));
+        }
+        return s;
+    }
+
+    static String matMulInteger(int k, int n, String type) {
+        return fill("""
+                graph @g(%x: f32[N,{k}]) {
+                  %s = Constant() {value = dense<f32[], [0.01]>} : f32[]
+                  %zp = Constant() {value = dense<{t}[], [{zp}]>} : {t}[]
+                  %xq = QuantizeLinear(%x, %s, %zp) : {t}[N,{k}]
+                  %w = Constant() {value = random<i8[{k},{n}], 11>} : i8[{k},{n}]
+                  %acc = MatMulInteger(%xq, %w, %zp) : i32[N,{n}]
+                  %y = Cast(%acc) {to = 1} : f32[N,{n}]
+                  return %y
+                }""", "t", type, "zp", type.equals("u8") ? 128 : 0, "k", k, "n", n);
+    }
+
+    static String gemm(int k, int n) {
+        return fill("""
+                graph @g(%x: f32[N,{k}]) {
+                  %w = Constant() {value = random<f32[{n},{k}], 5>} : f32[{n},{k}]
+                  %b = Constant() {value = random<f32[{n}], 6>} : f32[{n}]
+                  %y = Gemm(%x, %w, %b) {transB = 1} : f32[N,{n}]
+                  return %y
+                }""", "k", k, "n", n);
+    }
+
+    static String conv(int[] c, String type) {
+        int oh = (c[1] + 2 * c[6] - c[7] * (c[4] - 1) - 1) / c[5] + 1;
+        int ow = (c[2] + 2 * c[6] - c[7] * (c[4] - 1) - 1) / c[5] + 1;
+        String attrs = "{dilations = [{d}, {d}], group = {g}, kernel_shape = [{k}, {k}], pads = [{p}, {p}, {p}, {p}],"
+                + " strides = [{s}, {s}]}";
+        String text = type.equals("f32") ? """
+                graph @g(%x: f32[N,{c},{h},{w}]) {
+                  %w = Constant() {value = random<f32[{o},{cg},{k},{k}], 3>} : f32[{o},{cg},{k},{k}]
+                  %b = Constant() {value = random<f32[{o}], 4>} : f32[{o}]
+                  %y = Conv(%x, %w, %b) ATTRS : f32[N,{o},{oh},{ow}]
+                  return %y
+                }""" : """
+                graph @g(%x: f32[N,{c},{h},{w}]) {
+                  %s = Constant() {value = dense<f32[], [0.01]>} : f32[]
+                  %zp = Constant() {value = dense<{t}[], [{zp}]>} : {t}[]
+                  %xq = QuantizeLinear(%x, %s, %zp) : {t}[N,{c},{h},{w}]
+                  %w = Constant() {value = random<i8[{o},{cg},{k},{k}], 3>} : i8[{o},{cg},{k},{k}]
+                  %acc = ConvInteger(%xq, %w, %zp) ATTRS : i32[N,{o},{oh},{ow}]
+                  %y = Cast(%acc) {to = 1} : f32[N,{o},{oh},{ow}]
+                  return %y
+                }""";
+        return fill(text.replace("ATTRS", attrs), "t", type, "zp", type.equals("u8") ? 128 : -3, "c", c[0], "h",
+                c[1], "w", c[2], "o", c[3], "k", c[4], "s", c[5], "p", c[6], "d", c[7], "g", c[8], "cg", c[0] / c[8],
+                "oh", oh, "ow", ow);
+    }
+
+    @ParameterizedTest(name = "{0} {4}")
+    @MethodSource("cases")
+    @SuppressWarnings("unchecked")
+    void matchesReference(String name, String ir, int batch, boolean integer, Target target) {
+        Graph g = IrTextParser.parse(ir, name);
+        Tensor x = Tensor.random(g.inputs().get(0).type().bind(Map.of("N", (long) batch)), 42);
+        float[] in = x.floats().clone();
+        SplittableRandom rng = new SplittableRandom(1);
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (float) (3 * in[i] + (rng.nextInt(50) == 0 ? 1000 : 0));
+        }
+        Tensor input = Tensor.of(x.type(), in);
+        float[] expected = new ReferenceEvaluator(g).run(List.of(input)).get(0).floats();
+        float[] actual = ((UnaryOperator<float[]>) JvmCompiler.load(g, target)).apply(in);
+        if (integer) {
+            assertArrayEquals(expected, actual, name);
+        } else {
+            double maxAbs = 0;
+            double maxErr = 0;
+            for (int i = 0; i < expected.length; i++) {
+                maxAbs = Math.max(maxAbs, Math.abs(expected[i]));
+                maxErr = Math.max(maxErr, Math.abs(expected[i] - actual[i]));
+            }
+            assertTrue(maxErr <= 1e-5 * maxAbs, name + ": max error " + maxErr + " for max |y| " + maxAbs);
+        }
+    }
+}
