@@ -2,6 +2,8 @@ package dev.octet.backends.jvm;
 
 import dev.octet.backends.jvm.kernels.ScalarKernels;
 import dev.octet.backends.jvm.kernels.VectorKernels;
+import dev.octet.ir.ops.ActivationMath;
+import dev.octet.ir.ops.FixedPoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.classfile.ClassBuilder;
@@ -9,6 +11,7 @@ import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.CodeTransform;
 import java.lang.classfile.FieldModel;
+import java.lang.classfile.FieldTransform;
 import java.lang.classfile.MethodModel;
 import java.lang.classfile.instruction.FieldInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
@@ -16,7 +19,10 @@ import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.reflect.AccessFlag;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The kernel templates ({@link ScalarKernels}, {@link VectorKernels}) as class-file models, and their copying into
@@ -26,6 +32,9 @@ import java.util.Map;
 final class KernelTemplates {
     static final ClassModel SCALAR = parse(ScalarKernels.class);
     static final ClassModel VECTOR = parse(VectorKernels.class);
+    /** What the model class holds: the scalar kernels and the IR's scalar math they share with the evaluator. */
+    static final List<ClassModel> MODEL_CLASS = List.of(SCALAR, parse(ActivationMath.class), parse(FixedPoint.class));
+    static final List<ClassModel> SIMD_CLASS = List.of(VECTOR);
     private static final ClassDesc FLOAT_VECTOR = ClassDesc.of("jdk.incubator.vector.FloatVector");
     private static final Map<String, MethodTypeDesc> PUBLIC_SCALAR = publicMethods(SCALAR);
     private static final Map<String, MethodTypeDesc> PUBLIC_VECTOR = publicMethods(VECTOR);
@@ -68,13 +77,17 @@ final class KernelTemplates {
         return d != null && d.equals(PUBLIC_SCALAR.get(name));
     }
 
-    /** Copies all template methods (and the SIMD template's fields) into {@code cb}, owned by {@code owner}. */
-    static void copyInto(ClassBuilder cb, ClassModel template, ClassDesc owner, String floatSpecies) {
-        ClassDesc from = template.thisClass().asSymbol();
+    /**
+     * Copies all methods of {@code templates} (and their non-public fields) into {@code cb}, owned by
+     * {@code owner}: calls between them are redirected to the owner, so the names must be distinct.
+     */
+    static void copyInto(ClassBuilder cb, List<ClassModel> templates, ClassDesc owner, String floatSpecies) {
+        Set<ClassDesc> from = new HashSet<>();
+        templates.forEach(t -> from.add(t.thisClass().asSymbol()));
         CodeTransform remap = (b, e) -> {
-            if (e instanceof InvokeInstruction i && i.owner().asSymbol().equals(from)) {
+            if (e instanceof InvokeInstruction i && from.contains(i.owner().asSymbol())) {
                 b.invoke(i.opcode(), owner, i.name().stringValue(), i.typeSymbol(), false);
-            } else if (e instanceof FieldInstruction f && f.owner().asSymbol().equals(from)) {
+            } else if (e instanceof FieldInstruction f && from.contains(f.owner().asSymbol())) {
                 b.fieldAccess(f.opcode(), owner, f.name().stringValue(), f.typeSymbol());
             } else if (e instanceof FieldInstruction f && floatSpecies != null
                     && f.owner().asSymbol().equals(FLOAT_VECTOR) && f.name().equalsString("SPECIES_PREFERRED")) {
@@ -83,20 +96,26 @@ final class KernelTemplates {
                 b.with(e);
             }
         };
-        for (FieldModel f : template.fields()) {
-            if (!f.flags().has(AccessFlag.PUBLIC)) {
-                cb.transformField(f, java.lang.classfile.FieldTransform.ACCEPT_ALL);
+        Set<String> names = new HashSet<>();
+        for (ClassModel template : templates) {
+            for (FieldModel f : template.fields()) {
+                if (!f.flags().has(AccessFlag.PUBLIC)) {
+                    cb.transformField(f, FieldTransform.ACCEPT_ALL);
+                }
             }
-        }
-        for (MethodModel m : template.methods()) {
-            String name = m.methodName().stringValue();
-            if (name.equals("<init>")) {
-                continue;
+            for (MethodModel m : template.methods()) {
+                String name = m.methodName().stringValue();
+                if (name.equals("<init>")) {
+                    continue;
+                }
+                if (!names.add(name + m.methodTypeSymbol().descriptorString())) {
+                    throw new IllegalStateException("kernel templates both define " + name);
+                }
+                int flags = name.equals("<clinit>") ? ClassFile.ACC_STATIC
+                        : ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC;
+                cb.withMethod(name, m.methodTypeSymbol(), flags, mb -> m.code().ifPresent(
+                        code -> mb.transformCode(code, remap)));
             }
-            int flags = name.equals("<clinit>") ? ClassFile.ACC_STATIC : ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC;
-            cb.withMethod(name, m.methodTypeSymbol(), flags, mb -> m.code().ifPresent(
-                    code -> mb.transformCode(code, remap)));
         }
     }
-
 }

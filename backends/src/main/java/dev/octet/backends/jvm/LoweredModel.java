@@ -35,7 +35,7 @@ public record LoweredModel(List<Step> steps, Map<Arena, IntExpr> arenaSizes, Buf
         WeightPack weights = new WeightPack();
         LoweringContext cx = new LoweringContext(graph, batch, weights);
         Buffer input = cx.out(in);
-        cx.call("copy");   // placeholder step: the input copy, emitted by the class emitter
+        cx.boundary(input);
         for (Node node : graph.nodes()) {
             if (node.op().equals("Constant")) {
                 continue;
@@ -47,13 +47,16 @@ public record LoweredModel(List<Step> steps, Map<Arena, IntExpr> arenaSizes, Buf
         }
         cx.setCurrent(null);
         Buffer output = cx.in(out);
-        cx.call("copy", output);   // keeps the output live to the end; emitted as the output copy
+        cx.boundary(output);
         Map<Arena, IntExpr> sizes = MemoryPlanner.plan(cx.slots());
         IntExpr inCount = cx.count(in);
         IntExpr outCount = cx.count(out);
         boolean batched = batch != null;
-        List<Step> steps = cx.steps().subList(1, cx.steps().size() - 1);
-        return new LoweredModel(List.copyOf(steps), sizes, input, output,
+        if (batched && (inCount.constant() != 0 || outCount.constant() != 0 || outCount.perBatch() == 0)) {
+            throw new CodegenException("graph @" + graph.name() + ": input " + in.type().shape() + " and output "
+                    + out.type().shape() + " must both hold the batch " + batch + " once");
+        }
+        return new LoweredModel(List.copyOf(cx.steps()), sizes, input, output,
                 Math.toIntExact(batched ? inCount.perBatch() : inCount.constant()),
                 Math.toIntExact(batched ? outCount.perBatch() : outCount.constant()),
                 shape(in), shape(out), batched, weights);

@@ -27,6 +27,7 @@ public final class LoweringContext {
     private final List<Slot> slots = new ArrayList<>();
     private List<Step> steps = new ArrayList<>();
     private int stepIndex;
+    private boolean inLoop;
     private Node current;
 
     LoweringContext(Graph graph, String batchSymbol, WeightPack weights) {
@@ -196,7 +197,18 @@ public final class LoweringContext {
         }
     }
 
-    private boolean inLoop;
+    /**
+     * A step that emits nothing: the copy of the input into its slot, or of the output out of it, which the class
+     * emitter writes; it keeps {@code live} alive up to here.
+     */
+    public void boundary(Buffer... live) {
+        for (Buffer b : live) {
+            if (b.slot() != null) {
+                b.slot().touch(stepIndex);
+            }
+        }
+        stepIndex++;
+    }
 
     /** Emits {@code body} inside a loop over {@code count} iterations (IntExprs may use the index). */
     public void loop(IntExpr count, Runnable body) {

@@ -143,7 +143,7 @@ final class ModelClassEmitter {
             for (String k : dispatched) {
                 emitDispatcher(cb, k);
             }
-            KernelTemplates.copyInto(cb, KernelTemplates.SCALAR, self, null);
+            KernelTemplates.copyInto(cb, KernelTemplates.MODEL_CLASS, self, null);
         });
     }
 
@@ -251,7 +251,6 @@ final class ModelClassEmitter {
             code.aload(WS).loadConstant(i).aaload().checkcast(arenas[i].arrayType()).astore(FIRST_ARRAY + i);
             code.aload(0).getfield(self, weightFields[i], arenas[i].arrayType()).astore(FIRST_ARRAY + 3 + i);
         }
-        // Reserve the loop index slot so allocateLocal in nothing else collides.
         MethodTypeDesc arraycopy = MethodTypeDesc.of(CD_void, CD_Object, CD_int, CD_Object, CD_int, CD_int);
         ClassDesc system = ClassDesc.of("java.lang.System");
         code.aload(IN).loadConstant(0);

@@ -14,7 +14,7 @@ final class SimdClassEmitter {
             cb.withVersion(ClassFile.JAVA_25_VERSION, 0);
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
             cb.withSuperclass(ConstantDescs.CD_Object);
-            KernelTemplates.copyInto(cb, KernelTemplates.VECTOR, self, target.floatSpecies());
+            KernelTemplates.copyInto(cb, KernelTemplates.SIMD_CLASS, self, target.floatSpecies());
         });
     }
 }

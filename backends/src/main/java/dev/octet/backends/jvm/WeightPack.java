@@ -4,6 +4,7 @@ import dev.octet.backends.jvm.kernels.ScalarKernels;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,74 +20,67 @@ public final class WeightPack {
     public record Ref(Arena arena, int offset, int length) {
     }
 
-    private final List<float[]> floats = new ArrayList<>();
-    private final List<int[]> ints = new ArrayList<>();
-    private final List<byte[]> bytes = new ArrayList<>();
+    private final Map<Arena, List<Object>> arrays = new EnumMap<>(Arena.class);
+    private final Map<Arena, Integer> counts = new EnumMap<>(Arena.class);
     private final Map<Object, Ref> added = new IdentityHashMap<>();
-    private int floatCount;
-    private int intCount;
-    private int byteCount;
+
+    public WeightPack() {
+        for (Arena a : Arena.values()) {
+            arrays.put(a, new ArrayList<>());
+            counts.put(a, 0);
+        }
+    }
 
     public Ref add(float[] v) {
-        Ref r = added.get(v);
-        if (r == null) {
-            r = new Ref(Arena.F32, floatCount, v.length);
-            floats.add(v);
-            floatCount = Math.addExact(floatCount, v.length);
-            added.put(v, r);
-        }
-        return r;
+        return add(v, Arena.F32, v.length);
     }
 
     public Ref add(int[] v) {
-        Ref r = added.get(v);
-        if (r == null) {
-            r = new Ref(Arena.I32, intCount, v.length);
-            ints.add(v);
-            intCount = Math.addExact(intCount, v.length);
-            added.put(v, r);
-        }
-        return r;
+        return add(v, Arena.I32, v.length);
     }
 
     public Ref add(byte[] v) {
-        Ref r = added.get(v);
+        return add(v, Arena.I8, v.length);
+    }
+
+    /** Appends an array once (by identity) to the arena's list. */
+    private Ref add(Object array, Arena arena, int length) {
+        Ref r = added.get(array);
         if (r == null) {
-            r = new Ref(Arena.I8, byteCount, v.length);
-            bytes.add(v);
-            byteCount = Math.addExact(byteCount, v.length);
-            added.put(v, r);
+            r = new Ref(arena, count(arena), length);
+            arrays.get(arena).add(array);
+            counts.merge(arena, length, Math::addExact);
+            added.put(array, r);
         }
         return r;
     }
 
     public int count(Arena arena) {
-        return switch (arena) {
-            case F32 -> floatCount;
-            case I32 -> intCount;
-            case I8 -> byteCount;
-        };
+        return counts.get(arena);
     }
 
     /** The weight resource for a model identified by {@code modelHash}. */
     public byte[] serialize(long modelHash) {
-        long total = ScalarKernels.WEIGHTS_HEADER_BYTES + 4L * floatCount + 4L * intCount + byteCount + 4;
+        int floatCount = count(Arena.F32);
+        int intCount = count(Arena.I32);
+        int byteCount = count(Arena.I8);
+        long total = ScalarKernels.WEIGHTS_HEADER_BYTES + payloadBytes() + 4;
         if (total > Integer.MAX_VALUE - 8) {
             throw new CodegenException("weights of " + total + " bytes exceed the 2 GiB a resource can hold");
         }
         ByteBuffer buf = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
         buf.putInt(ScalarKernels.WEIGHTS_MAGIC).putInt(ScalarKernels.WEIGHTS_VERSION).putLong(modelHash)
                 .putInt(floatCount).putInt(intCount).putInt(byteCount).putInt(0);
-        for (float[] f : floats) {
-            buf.asFloatBuffer().put(f);
-            buf.position(buf.position() + 4 * f.length);
+        for (Object f : arrays.get(Arena.F32)) {
+            buf.asFloatBuffer().put((float[]) f);
+            buf.position(buf.position() + 4 * ((float[]) f).length);
         }
-        for (int[] i : ints) {
-            buf.asIntBuffer().put(i);
-            buf.position(buf.position() + 4 * i.length);
+        for (Object i : arrays.get(Arena.I32)) {
+            buf.asIntBuffer().put((int[]) i);
+            buf.position(buf.position() + 4 * ((int[]) i).length);
         }
-        for (byte[] b : bytes) {
-            buf.put(b);
+        for (Object b : arrays.get(Arena.I8)) {
+            buf.put((byte[]) b);
         }
         CRC32 crc = new CRC32();
         crc.update(buf.array(), 0, buf.position());
@@ -96,7 +90,7 @@ public final class WeightPack {
 
     /** Bytes of all weights (the payload, without header and checksum). */
     public long payloadBytes() {
-        return 4L * floatCount + 4L * intCount + byteCount;
+        return 4L * count(Arena.F32) + 4L * count(Arena.I32) + count(Arena.I8);
     }
 
 }

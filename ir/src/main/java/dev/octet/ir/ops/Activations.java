@@ -13,9 +13,9 @@ final class Activations {
     static List<OpSchema> all() {
         return List.of(
                 new ElementwiseUnaryOp("Relu", Activations::relu),
-                new ElementwiseUnaryOp("Sigmoid", Activations::sigmoid),
+                new ElementwiseUnaryOp("Sigmoid", ActivationMath::sigmoid),
                 new ElementwiseUnaryOp("Tanh", Math::tanh),
-                new ElementwiseUnaryOp("Erf", Erf::erf),
+                new ElementwiseUnaryOp("Erf", ActivationMath::erf),
                 new ElementwiseUnaryOp("Neg", x -> -x),
                 new ElementwiseUnaryOp("Abs", Math::abs),
                 new ElementwiseUnaryOp("Exp", Math::exp),
@@ -40,15 +40,11 @@ final class Activations {
         return x > 0 ? x : (Double.isNaN(x) ? x : 0.0);
     }
 
-    static double sigmoid(double x) {
-        return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    }
-
     /** Gelu (opset 20): exact with erf, or the tanh approximation. */
     static double gelu(double x, Attributes a) {
         return switch (a.getString("approximate", "none")) {
-            case "none" -> 0.5 * x * (1 + Erf.erf(x / Math.sqrt(2)));
-            case "tanh" -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+            case "none" -> ActivationMath.gelu(x);
+            case "tanh" -> ActivationMath.geluTanh(x);
             default -> throw new OpException("approximate must be \"none\" or \"tanh\", got \""
                     + a.getString("approximate", "") + "\"");
         };

@@ -15,15 +15,15 @@ class RequantizeTest {
         long[] half = RequantizeOp.quantizeMultiplier(0.5);
         assertEquals(1L << 30, half[0]);
         assertEquals(0, half[1]);
-        assertEquals(50, RequantizeOp.scale(100, (int) half[0], (int) half[1]));
-        assertEquals(2, RequantizeOp.scale(3, (int) half[0], (int) half[1]));
-        assertEquals(-1, RequantizeOp.scale(-3, (int) half[0], (int) half[1]));       // high multiply: ties up
+        assertEquals(50, FixedPoint.scale(100, (int) half[0], (int) half[1]));
+        assertEquals(2, FixedPoint.scale(3, (int) half[0], (int) half[1]));
+        assertEquals(-1, FixedPoint.scale(-3, (int) half[0], (int) half[1]));       // high multiply: ties up
         long[] quarter = RequantizeOp.quantizeMultiplier(0.25);
-        assertEquals(1, RequantizeOp.scale(2, (int) quarter[0], (int) quarter[1]));   // shift: ties away from 0
-        assertEquals(-1, RequantizeOp.scale(-2, (int) quarter[0], (int) quarter[1]));
+        assertEquals(1, FixedPoint.scale(2, (int) quarter[0], (int) quarter[1]));   // shift: ties away from 0
+        assertEquals(-1, FixedPoint.scale(-2, (int) quarter[0], (int) quarter[1]));
         long[] three = RequantizeOp.quantizeMultiplier(3.0);                          // M >= 1: left shift
         assertEquals(-2, three[1]);
-        assertEquals(300, RequantizeOp.scale(100, (int) three[0], (int) three[1]));
+        assertEquals(300, FixedPoint.scale(100, (int) three[0], (int) three[1]));
     }
 
     @Test
@@ -46,7 +46,7 @@ class RequantizeTest {
         for (int i = 0; i < n; i++) {
             int acc = r.nextInt() >> r.nextInt(0, 24);
             long[] q = RequantizeOp.quantizeMultiplier(Math.exp(r.nextDouble(-12, 0)));
-            long got = RequantizeOp.scale(acc, (int) q[0], (int) q[1]);
+            long got = FixedPoint.scale(acc, (int) q[0], (int) q[1]);
             BigDecimal product = BigDecimal.valueOf(acc).multiply(BigDecimal.valueOf(q[0]));
             // Step 1: high multiply, ties toward +infinity. Step 2: divide by 2^shift, ties away from zero.
             BigDecimal high = product.divide(BigDecimal.valueOf(1L << 31)).setScale(0, RoundingMode.HALF_UP);
@@ -67,9 +67,9 @@ class RequantizeTest {
     @Test
     void extremeAccumulatorsSaturateNotWrap() {
         long[] q = RequantizeOp.quantizeMultiplier(0.5);
-        assertEquals(1L << 30, RequantizeOp.scale(Integer.MAX_VALUE, (int) q[0], (int) q[1]));
-        assertEquals(-(1L << 30), RequantizeOp.scale(Integer.MIN_VALUE, (int) q[0], (int) q[1]));
-        assertEquals(Integer.MAX_VALUE, RequantizeOp.saturatingRoundingDoublingHighMul(Integer.MIN_VALUE,
+        assertEquals(1L << 30, FixedPoint.scale(Integer.MAX_VALUE, (int) q[0], (int) q[1]));
+        assertEquals(-(1L << 30), FixedPoint.scale(Integer.MIN_VALUE, (int) q[0], (int) q[1]));
+        assertEquals(Integer.MAX_VALUE, FixedPoint.saturatingRoundingDoublingHighMul(Integer.MIN_VALUE,
                 Integer.MIN_VALUE));
     }
 }

@@ -1,5 +1,7 @@
 package dev.octet.backends.jvm.kernels;
 
+import dev.octet.ir.ops.ActivationMath;
+import dev.octet.ir.ops.FixedPoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
@@ -17,8 +19,10 @@ import java.util.zip.CRC32;
 /**
  * The kernel template of every generated model class: plain-Java kernels for each op the backend lowers, and the
  * run-time support (weights, workspace, SIMD linking, the {@code main} of a jar). The code generator copies the
- * methods a model needs into the model's class, so a generated class depends on the JDK alone; nothing here may
- * refer to another Octet class, use lambdas or nested classes.
+ * methods a model needs into the model's class, so a generated class depends on the JDK alone. Nothing here may
+ * use lambdas or nested classes, or refer to another Octet class except the shared scalar math of the IR
+ * ({@link ActivationMath}, {@link FixedPoint}), which is copied along so generated code and the reference
+ * evaluator compute with the same code.
  *
  * <p>Tensors are passed as (array, offset); shapes as ints. Integer GEMMs take the same arguments as their
  * {@link VectorKernels} counterparts (scratch included) so one call site can dispatch to either. Loops are
@@ -170,6 +174,8 @@ public final class ScalarKernels {
                                 + bits[1] + "-bit ones, which the kernels use");
             }
             return handles;
+        } catch (VirtualMachineError e) {
+            throw e;
         } catch (Throwable e) {
             System.getLogger(lookup.lookupClass().getName()).log(System.Logger.Level.WARNING,
                     "SIMD kernels for target " + target + " failed to load (" + e + "); using scalar kernels");
@@ -436,11 +442,11 @@ public final class ScalarKernels {
         double x = v;
         switch (op) {
             case UN_GELU:
-                return (float) (0.5 * x * (1 + erf(x * 0.7071067811865476)));
+                return (float) ActivationMath.gelu(x);
             case UN_GELU_TANH:
-                return (float) (0.5 * x * (1 + Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))));
+                return (float) ActivationMath.geluTanh(x);
             case UN_ERF:
-                return (float) erf(x);
+                return (float) ActivationMath.erf(x);
             case UN_SQRT:
                 return (float) Math.sqrt(x);
             case UN_EXP:
@@ -450,7 +456,7 @@ public final class ScalarKernels {
             case UN_TANH:
                 return (float) Math.tanh(x);
             case UN_SIGMOID:
-                return (float) (1 / (1 + Math.exp(-x)));
+                return (float) ActivationMath.sigmoid(x);
             case UN_NEG:
                 return -v;
             case UN_ABS:
@@ -460,38 +466,6 @@ public final class ScalarKernels {
             default:
                 throw new IllegalStateException("unary op " + op);
         }
-    }
-
-    /** erf in double: Maclaurin series below 2.5, erfc's continued fraction above (both ~1e-15). */
-    static double erf(double x) {
-        if (x != x) {
-            return x;
-        }
-        double ax = Math.abs(x);
-        double r;
-        if (ax < 2.5) {
-            double x2 = ax * ax;
-            double term = ax;
-            double sum = ax;
-            for (int n = 1; n < 200; n++) {
-                term *= -x2 / n;
-                double add = term / (2 * n + 1);
-                sum += add;
-                if (Math.abs(add) < 1e-17 * Math.abs(sum)) {
-                    break;
-                }
-            }
-            r = 1.1283791670955126 * sum;
-        } else if (ax > 27) {
-            r = 1;
-        } else {
-            double f = ax;
-            for (int k = 60; k >= 1; k--) {
-                f = ax + (k / 2.0) / f;
-            }
-            r = 1 - Math.exp(-ax * ax) / 1.7724538509055159 / f;
-        }
-        return x < 0 ? -r : r;
     }
 
     /** y[i] = op(x[i]) for n floats; activations take p0, p1. */
@@ -756,38 +730,11 @@ public final class ScalarKernels {
                 int m = mult[mo + c];
                 int s = shift[sho + c];
                 for (int e = 0; e < inner; e++, i++) {
-                    long v = zp + scaleFixedPoint(acc[ao + i], m, s);
+                    long v = zp + FixedPoint.scale(acc[ao + i], m, s);
                     y[yo + i] = (byte) Math.max(lo, Math.min(hi, v));
                 }
             }
         }
-    }
-
-    static int scaleFixedPoint(int acc, int multiplier, int shift) {
-        int x = acc;
-        if (shift < 0) {
-            long shifted = (long) acc << -shift;
-            x = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, shifted));
-        }
-        int high;
-        if (x == Integer.MIN_VALUE && multiplier == Integer.MIN_VALUE) {
-            high = Integer.MAX_VALUE;
-        } else {
-            long ab = (long) x * multiplier;
-            long nudge = ab >= 0 ? (1L << 30) : 1 - (1L << 30);
-            high = (int) ((ab + nudge) / (1L << 31));
-        }
-        return shift > 0 ? roundingDivideByPowerOfTwo(high, shift) : high;
-    }
-
-    static int roundingDivideByPowerOfTwo(int x, int exponent) {
-        if (exponent >= 31) {
-            return roundingDivideByPowerOfTwo(roundingDivideByPowerOfTwo(x, 30), exponent - 30);
-        }
-        int mask = (1 << exponent) - 1;
-        int remainder = x & mask;
-        int threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-        return (x >> exponent) + (remainder > threshold ? 1 : 0);
     }
 
     /**
