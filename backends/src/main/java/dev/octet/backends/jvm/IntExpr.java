@@ -37,10 +37,6 @@ public record IntExpr(long perBatch, long perIndex, long constant) {
         return new IntExpr(perBatch * c, perIndex * c, constant * c);
     }
 
-    /** The value for a given batch (no loop index). */
-    public long at(long batch) {
-        return perBatch * batch + constant;
-    }
 
     @Override
     public String toString() {

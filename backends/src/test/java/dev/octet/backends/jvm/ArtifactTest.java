@@ -102,6 +102,19 @@ class ArtifactTest {
         assertEquals("0\t" + best, first.substring(0, first.lastIndexOf('\t')));
     }
 
+    /** The int8 class's weight resource against the fp32 ONNX file it came from (issue target: at most 27%). */
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp", "cnn"})
+    void int8WeightsAreAQuarterOfTheFloatModel(String model) throws IOException {
+        long onnx = Files.size(TestModels.TESTDATA.resolve("models/fashion-" + model + ".onnx"));
+        CompiledModel m = JvmCompiler.compile(TestModels.get(model + "-static"),
+                JvmCompiler.Options.of("demo.Model", Target.AUTO));
+        double ratio = (double) m.weights().length / onnx;
+        System.out.printf("fashion-%s: int8 weights %d bytes, fp32 ONNX %d bytes, ratio %.3f%n", model,
+                m.weights().length, onnx, ratio);
+        assertTrue(ratio <= 0.27, model + ": weights are " + ratio + " of the ONNX file");
+    }
+
     @Test
     void badWeightFilesGetOneClearError() throws Exception {
         Graph g = TestModels.get("mlp-tiny");

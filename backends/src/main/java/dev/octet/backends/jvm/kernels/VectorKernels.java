@@ -1,8 +1,8 @@
 package dev.octet.backends.jvm.kernels;
 
+import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -28,7 +28,6 @@ public final class VectorKernels {
     static final VectorSpecies<Float> FS = supported(REQUESTED);
     /** Bytes in a vector of the same width: 4 float vectors' worth of int8 per load. */
     static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, FS.vectorShape());
-    static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, FS.vectorShape());
     static final int L = FS.length();
 
     /** 512 products of |u8 x s8| <= 32640 sum below 2^24: float accumulation is exact. */
@@ -71,13 +70,7 @@ public final class VectorKernels {
             }
         }
         for (; i < m; i++) {
-            int j = 0;
-            for (; j + 4 * L <= n; j += 4 * L) {
-                block1x4(a, ao + i * lda, b, bo + j, ldb, c, co + i * ldc + j, k);
-            }
-            for (; j < n; j += L) {
-                block1x1(a, ao + i * lda, b, bo + j, ldb, c, co + i * ldc + j, k, j, n);
-            }
+            gemvRowF32(a, ao + i * lda, b, bo, ldb, c, co + i * ldc, n, k);
         }
     }
 
@@ -145,27 +138,44 @@ public final class VectorKernels {
         c3.intoArray(c, co + 3 * ldc, mask);
     }
 
-    private static void block1x4(float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co, int k) {
-        FloatVector c0 = FloatVector.zero(FS), c1 = c0, c2 = c0, c3 = c0;
-        for (int p = 0; p < k; p++) {
-            int bp = bo + p * ldb;
+    /**
+     * One row of A times B, streaming B row by row (k outer) so its memory is read once and in order: the shape
+     * of batch-1 layers, where the weights' bytes, not arithmetic, set the speed.
+     */
+    private static void gemvRowF32(float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co, int n, int k) {
+        Arrays.fill(c, co, co + n, 0f);
+        int p = 0;
+        for (; p + 4 <= k; p += 4) {
+            FloatVector a0 = FloatVector.broadcast(FS, a[ao + p]);
+            FloatVector a1 = FloatVector.broadcast(FS, a[ao + p + 1]);
+            FloatVector a2 = FloatVector.broadcast(FS, a[ao + p + 2]);
+            FloatVector a3 = FloatVector.broadcast(FS, a[ao + p + 3]);
+            int r0 = bo + p * ldb;
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                FloatVector cv = FloatVector.fromArray(FS, c, co + j);
+                cv = a0.fma(FloatVector.fromArray(FS, b, r0 + j), cv);
+                cv = a1.fma(FloatVector.fromArray(FS, b, r0 + ldb + j), cv);
+                cv = a2.fma(FloatVector.fromArray(FS, b, r0 + 2 * ldb + j), cv);
+                cv = a3.fma(FloatVector.fromArray(FS, b, r0 + 3 * ldb + j), cv);
+                cv.intoArray(c, co + j);
+            }
+            for (; j < n; j++) {
+                c[co + j] += a[ao + p] * b[r0 + j] + a[ao + p + 1] * b[r0 + ldb + j]
+                        + a[ao + p + 2] * b[r0 + 2 * ldb + j] + a[ao + p + 3] * b[r0 + 3 * ldb + j];
+            }
+        }
+        for (; p < k; p++) {
             FloatVector av = FloatVector.broadcast(FS, a[ao + p]);
-            c0 = av.fma(FloatVector.fromArray(FS, b, bp), c0);
-            c1 = av.fma(FloatVector.fromArray(FS, b, bp + L), c1);
-            c2 = av.fma(FloatVector.fromArray(FS, b, bp + 2 * L), c2);
-            c3 = av.fma(FloatVector.fromArray(FS, b, bp + 3 * L), c3);
+            int r = bo + p * ldb;
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                av.fma(FloatVector.fromArray(FS, b, r + j), FloatVector.fromArray(FS, c, co + j)).intoArray(c, co + j);
+            }
+            for (; j < n; j++) {
+                c[co + j] += a[ao + p] * b[r + j];
+            }
         }
-        storeRow(c, co, c0, c1, c2, c3);
-    }
-
-    private static void block1x1(float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co, int k, int j0,
-            int n) {
-        VectorMask<Float> mask = FS.indexInRange(j0, n);
-        FloatVector c0 = FloatVector.zero(FS);
-        for (int p = 0; p < k; p++) {
-            c0 = FloatVector.broadcast(FS, a[ao + p]).fma(FloatVector.fromArray(FS, b, bo + p * ldb, mask), c0);
-        }
-        c0.intoArray(c, co, mask);
     }
 
     /**
@@ -177,7 +187,7 @@ public final class VectorKernels {
             int co, int ldc, int m, int n, int k, float[] scratch, int so) {
         if (m < 4) {
             for (int i = 0; i < m; i++) {
-                gemvRow(a, ao + i * lda, aUnsigned, b, bo, ldb, c, co + i * ldc, n, k);
+                gemvRow(a, ao + i * lda, aUnsigned, b, bo, ldb, c, co + i * ldc, n, k, scratch, so);
             }
             return;
         }
@@ -201,41 +211,64 @@ public final class VectorKernels {
         }
     }
 
-    /** One row of activations against int8 weights, the weights converted in registers. */
+    /**
+     * One row of activations against int8 weights, streaming the weights row by row and converting them in
+     * registers; exact float partial sums of up to 512 rows collect in {@code sum} (n floats) and then move to
+     * int32.
+     */
     private static void gemvRow(byte[] a, int ao, boolean aUnsigned, byte[] b, int bo, int ldb, int[] c, int co,
-            int n, int k) {
+            int n, int k, float[] sum, int so) {
         int mask = aUnsigned ? 0xFF : -1;
-        int j = 0;
-        for (; j + 4 * L <= n; j += 4 * L) {
-            IntVector i0 = IntVector.zero(IS), i1 = i0, i2 = i0, i3 = i0;
-            for (int p0 = 0; p0 < k; p0 += EXACT_K) {
-                int end = Math.min(k, p0 + EXACT_K);
-                FloatVector c0 = FloatVector.zero(FS), c1 = c0, c2 = c0, c3 = c0;
-                for (int p = p0; p < end; p++) {
-                    FloatVector av = FloatVector.broadcast(FS, a[ao + p] & mask);
-                    ByteVector w = ByteVector.fromArray(BS, b, bo + p * ldb + j);
-                    c0 = av.fma((FloatVector) w.convertShape(VectorOperators.B2F, FS, 0), c0);
-                    c1 = av.fma((FloatVector) w.convertShape(VectorOperators.B2F, FS, 1), c1);
-                    c2 = av.fma((FloatVector) w.convertShape(VectorOperators.B2F, FS, 2), c2);
-                    c3 = av.fma((FloatVector) w.convertShape(VectorOperators.B2F, FS, 3), c3);
+        for (int p0 = 0; p0 < k; p0 += EXACT_K) {
+            int end = Math.min(k, p0 + EXACT_K);
+            Arrays.fill(sum, so, so + n, 0f);
+            int p = p0;
+            for (; p + 4 <= end; p += 4) {
+                FloatVector a0 = FloatVector.broadcast(FS, a[ao + p] & mask);
+                FloatVector a1 = FloatVector.broadcast(FS, a[ao + p + 1] & mask);
+                FloatVector a2 = FloatVector.broadcast(FS, a[ao + p + 2] & mask);
+                FloatVector a3 = FloatVector.broadcast(FS, a[ao + p + 3] & mask);
+                int r = bo + p * ldb;
+                int j = 0;
+                for (; j + 4 * L <= n; j += 4 * L) {
+                    ByteVector w0 = ByteVector.fromArray(BS, b, r + j);
+                    ByteVector w1 = ByteVector.fromArray(BS, b, r + ldb + j);
+                    ByteVector w2 = ByteVector.fromArray(BS, b, r + 2 * ldb + j);
+                    ByteVector w3 = ByteVector.fromArray(BS, b, r + 3 * ldb + j);
+                    for (int part = 0; part < 4; part++) {
+                        int at = so + j + part * L;
+                        FloatVector acc = FloatVector.fromArray(FS, sum, at);
+                        acc = a0.fma((FloatVector) w0.convertShape(VectorOperators.B2F, FS, part), acc);
+                        acc = a1.fma((FloatVector) w1.convertShape(VectorOperators.B2F, FS, part), acc);
+                        acc = a2.fma((FloatVector) w2.convertShape(VectorOperators.B2F, FS, part), acc);
+                        acc = a3.fma((FloatVector) w3.convertShape(VectorOperators.B2F, FS, part), acc);
+                        acc.intoArray(sum, at);
+                    }
                 }
-                // The block's sums are exact integers: move them to int32 before they could round.
-                i0 = i0.add((IntVector) c0.convert(VectorOperators.F2I, 0));
-                i1 = i1.add((IntVector) c1.convert(VectorOperators.F2I, 0));
-                i2 = i2.add((IntVector) c2.convert(VectorOperators.F2I, 0));
-                i3 = i3.add((IntVector) c3.convert(VectorOperators.F2I, 0));
+                for (; j < n; j++) {
+                    sum[so + j] += (a[ao + p] & mask) * b[r + j] + (a[ao + p + 1] & mask) * b[r + ldb + j]
+                            + (a[ao + p + 2] & mask) * b[r + 2 * ldb + j] + (a[ao + p + 3] & mask) * b[r + 3 * ldb + j];
+                }
             }
-            i0.intoArray(c, co + j);
-            i1.intoArray(c, co + j + L);
-            i2.intoArray(c, co + j + 2 * L);
-            i3.intoArray(c, co + j + 3 * L);
-        }
-        for (; j < n; j++) {
-            int acc = 0;
-            for (int p = 0; p < k; p++) {
-                acc += (a[ao + p] & mask) * b[bo + p * ldb + j];
+            for (; p < end; p++) {
+                FloatVector av = FloatVector.broadcast(FS, a[ao + p] & mask);
+                int r = bo + p * ldb;
+                int j = 0;
+                for (; j + 4 * L <= n; j += 4 * L) {
+                    ByteVector w = ByteVector.fromArray(BS, b, r + j);
+                    for (int part = 0; part < 4; part++) {
+                        int at = so + j + part * L;
+                        av.fma((FloatVector) w.convertShape(VectorOperators.B2F, FS, part),
+                                FloatVector.fromArray(FS, sum, at)).intoArray(sum, at);
+                    }
+                }
+                for (; j < n; j++) {
+                    sum[so + j] += (a[ao + p] & mask) * b[r + j];
+                }
             }
-            c[co + j] = acc;
+            for (int j = 0; j < n; j++) {
+                c[co + j] = p0 == 0 ? (int) sum[so + j] : c[co + j] + (int) sum[so + j];
+            }
         }
     }
 
