@@ -1,8 +1,9 @@
 # Sourced by ./run-tests: installs the Debian packages the tests read, if missing.
 #   libonnx-testdata       the ONNX backend test suite (ONNX reader conformance)
 #   dataset-fashion-mnist  the full Fashion-MNIST test set in IDX form (quantization accuracy)
+#   chromium               headless browser that renders the HTML reports (HtmlReportBrowserTest)
 octet_install_test_packages() {
-  local packages=(libonnx-testdata dataset-fashion-mnist) missing=() p
+  local packages=(libonnx-testdata dataset-fashion-mnist chromium) missing=() p
   for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done

@@ -1,9 +1,21 @@
 package dev.octet.cli;
 
+import dev.octet.cli.data.LabeledData;
+import dev.octet.cli.eval.EvalReport;
+import dev.octet.cli.eval.ClassAccuracy;
+import dev.octet.cli.eval.Predictions;
+import dev.octet.cli.eval.Timing;
+import dev.octet.cli.model.RunnableModel;
 import dev.octet.frontend.ModelLoader;
+import dev.octet.ir.Dim;
 import dev.octet.ir.Graph;
+import dev.octet.ir.Value;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Steps shared by several commands. */
 final class Commands {
@@ -19,6 +31,48 @@ final class Commands {
     static void requireFile(Path file, String what) {
         if (!Files.isRegularFile(file)) {
             throw new Main.UserError(what + " file " + file + " does not exist", true);
+        }
+    }
+
+    /** The shape of one sample of the graph's only input; the leading (batch) dimension is dropped. */
+    static long[] sampleShape(Graph g, Path file) {
+        if (g.inputs().size() != 1) {
+            throw new Main.UserError(file + ": the model has " + g.inputs().size()
+                    + " inputs; octet compiles models with one input", false);
+        }
+        Value in = g.inputs().getFirst();
+        List<Dim> dims = in.type().shape().dims();
+        long[] shape = new long[Math.max(dims.size() - 1, 0)];
+        for (int i = 1; i < dims.size(); i++) {
+            if (!dims.get(i).isFixed()) {
+                throw new Main.UserError(file + ": input %" + in.name() + " " + in.type()
+                        + " has a symbolic dimension besides the batch", false);
+            }
+            shape[i - 1] = dims.get(i).size();
+        }
+        return shape;
+    }
+
+    /** Accuracy and timing of one model, with progress bars. */
+    static EvalReport.Measured measure(RunnableModel model, LabeledData data, int batch, Progress progress) {
+        Progress.Bar bar = progress.start("evaluating " + model.label(), data.size(), "samples");
+        int[] top1 = Predictions.top1(model, data.samples(), batch, bar::step);
+        bar.finish();
+        ClassAccuracy accuracy = ClassAccuracy.of(data.labels(), top1, model.outputSize());
+        Progress.Bar timing = progress.start("timing " + model.label(), 3, "phases");
+        Timing t = Timing.measure(model, data.samples(), batch, timing::step);
+        timing.finish();
+        return new EvalReport.Measured(model.label(), model.precision(), model.sizeBytes(), accuracy, top1, t);
+    }
+
+    static void writeText(Path file, String text) {
+        try {
+            if (file.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            }
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.octet.cli;
 
+import dev.octet.backends.jvm.CodegenException;
+import dev.octet.cli.data.LabeledData;
+import dev.octet.cli.model.ModelFileException;
 import dev.octet.frontend.TensorFileException;
 import dev.octet.ir.IrException;
 import dev.octet.passes.PipelineException;
@@ -17,7 +20,12 @@ public final class Main {
     private Main() {
     }
 
+    /** Set by {@link #main} when standard error is a terminal, so progress bars redraw in place. */
+    static volatile boolean stderrIsTerminal;
+
     public static void main(String[] args) {
+        java.io.Console console = System.console();
+        stderrIsTerminal = console != null && console.isTerminal();
         System.exit(run(args));
     }
 
@@ -34,10 +42,15 @@ public final class Main {
                 verbose |= p.hasMatchedOption("--verbose");
             }
             cmd.getErr().println("octet: error: " + e.getMessage());
+            if (e instanceof UserError u && u.hint != null) {
+                cmd.getErr().println("octet: hint: " + u.hint);
+            }
             if (verbose) {
                 e.printStackTrace(cmd.getErr());
             } else if (!(e instanceof UserError || e instanceof IrException || e instanceof PipelineException
-                    || e instanceof TensorFileException)) {
+                    || e instanceof TensorFileException || e instanceof CodegenException
+                    || e instanceof LabeledData.DataException || e instanceof ModelFileException
+                    || e instanceof java.io.UncheckedIOException)) {
                 cmd.getErr().println("octet: this is a bug in octet; run with --verbose for the stack trace");
             }
             return e instanceof PipelineException || (e instanceof UserError u && u.usage) ? USAGE : FAILED;
@@ -54,10 +67,16 @@ public final class Main {
     /** An error in what the user asked for; {@code usage} errors exit with 2, others with 1. */
     static final class UserError extends RuntimeException {
         final boolean usage;
+        final String hint;
 
         UserError(String message, boolean usage) {
+            this(message, usage, null);
+        }
+
+        UserError(String message, boolean usage, String hint) {
             super(message);
             this.usage = usage;
+            this.hint = hint;
         }
     }
 }

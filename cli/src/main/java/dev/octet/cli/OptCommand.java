@@ -46,7 +46,7 @@ final class OptCommand implements Callable<Integer> {
     boolean listPasses;
 
     @picocli.CommandLine.Mixin
-    VerboseOption verbose;
+    CommonOptions common;
 
     @Override
     public Integer call() throws IOException {

@@ -1,9 +1,13 @@
 package dev.octet.cli;
 
+import dev.octet.cli.data.LabeledData;
+import dev.octet.cli.model.ModelOpener;
+import dev.octet.cli.model.RunnableModel;
 import dev.octet.frontend.NpyFormat;
 import dev.octet.ir.ElementType;
 import dev.octet.ir.Graph;
 import dev.octet.ir.Tensor;
+import dev.octet.ir.TensorType;
 import dev.octet.ir.Value;
 import dev.octet.ir.eval.ReferenceEvaluator;
 import dev.octet.ir.text.IrPrinter;
@@ -19,8 +23,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code octet run}: evaluates a model on an input tensor. Until a backend compiles the model, this runs the
- * reference evaluator.
+ * {@code octet run}: evaluates a model on an input tensor: a jar from {@code octet compile} runs its generated
+ * class; an .onnx/.oir model runs in the reference evaluator (the oracle every backend is checked against).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Evaluate a model on an input (.npy) and write or print its outputs.")
@@ -28,7 +32,7 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file (.onnx or .oir).")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file (.onnx, .oir, or a jar from octet compile).")
     Path model;
 
     @Option(names = "--input", required = true, paramLabel = "X.npy", description = "Input tensor (first graph input).")
@@ -41,11 +45,14 @@ final class RunCommand implements Callable<Integer> {
     boolean printIr;
 
     @picocli.CommandLine.Mixin
-    VerboseOption verbose;
+    CommonOptions common;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (ModelOpener.isJar(model)) {
+            return runJar(out);
+        }
         Graph graph = Commands.loadModel(model);
         Commands.requireFile(input, "input");
         if (graph.inputs().size() != 1) {
@@ -69,6 +76,26 @@ final class RunCommand implements Callable<Integer> {
             for (int i = 0; i < results.size(); i++) {
                 summarize(out, graph.outputs().get(i), results.get(i));
             }
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Runs a compiled jar's class on the input rows. */
+    private int runJar(PrintWriter out) {
+        Commands.requireFile(model, "model");
+        Commands.requireFile(input, "input");
+        RunnableModel m = ModelOpener.openJar(model);
+        Tensor x = LabeledData.readSamples(input, m.sampleShape());
+        int n = (int) x.shape().size(0);
+        float[] y = new float[n * m.outputSize()];
+        m.predict(x.floats(), n, y);
+        Tensor result = Tensor.of(TensorType.of(ElementType.F32, n, m.outputSize()), y);
+        if (output != null) {
+            NpyFormat.write(result, output);
+            out.printf("wrote %s %s%n", output, result.type());
+        } else {
+            summarize(out, new Value("output", result.type()), result);
         }
         out.flush();
         return 0;

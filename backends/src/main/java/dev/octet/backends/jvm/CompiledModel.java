@@ -7,8 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
@@ -34,6 +37,15 @@ public record CompiledModel(String className, byte[] classBytes, byte[] weights,
 
     /** A runnable jar: {@code java --add-modules=jdk.incubator.vector -jar model.jar input.npy}. */
     public void writeJar(Path jar) throws IOException {
+        writeJar(jar, Map.of());
+    }
+
+    /**
+     * As {@link #writeJar(Path)}, with extra entries (path in the jar to bytes, e.g. reports under
+     * {@code META-INF/octet/}). Entries carry a fixed time and come in a fixed order, so the same inputs give a
+     * byte-identical jar.
+     */
+    public void writeJar(Path jar, Map<String, byte[]> extraEntries) throws IOException {
         Manifest mf = new Manifest();
         Attributes main = mf.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -46,27 +58,40 @@ public record CompiledModel(String className, byte[] classBytes, byte[] weights,
         if (jar.getParent() != null) {
             Files.createDirectories(jar.getParent());
         }
-        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os, mf)) {
+        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os)) {
+            java.io.ByteArrayOutputStream manifest = new java.io.ByteArrayOutputStream();
+            mf.write(manifest);
+            entry(out, "META-INF/", null);
+            entry(out, JarFile.MANIFEST_NAME, manifest.toByteArray());
             List<String> dirs = new ArrayList<>();
             String base = resourceBase();
             for (int i = base.indexOf('/'); i >= 0; i = base.indexOf('/', i + 1)) {
                 dirs.add(base.substring(0, i + 1));
             }
             for (String d : dirs) {
-                out.putNextEntry(new JarEntry(d));
-                out.closeEntry();
+                entry(out, d, null);
             }
             entry(out, base + ".class", classBytes);
             entry(out, base + ".weights", weights);
             if (simdClass.length > 0) {
                 entry(out, base + ".simd", simdClass);
             }
+            for (Map.Entry<String, byte[]> e : new TreeMap<>(extraEntries).entrySet()) {
+                entry(out, e.getKey(), e.getValue());
+            }
         }
     }
 
+    /** A fixed entry time (1980-02-01, the zip epoch) keeps jars reproducible. */
+    private static final long ENTRY_TIME = 315_532_800_000L + 31L * 86_400_000L;
+
     private static void entry(JarOutputStream out, String name, byte[] bytes) throws IOException {
-        out.putNextEntry(new JarEntry(name));
-        out.write(bytes);
+        JarEntry e = new JarEntry(name);
+        e.setTime(ENTRY_TIME);
+        out.putNextEntry(e);
+        if (bytes != null) {
+            out.write(bytes);
+        }
         out.closeEntry();
     }
 

@@ -23,8 +23,17 @@ public final class BiasCorrection {
 
     /** Corrects the int32 biases of {@code qdq} in place; returns the number of layers corrected. */
     public static int apply(Graph prepared, Graph qdq, Tensor data, int batchSize) {
+        return apply(prepared, qdq, data, batchSize, QuantizationProgress.NONE);
+    }
+
+    public static int apply(Graph prepared, Graph qdq, Tensor data, int batchSize, QuantizationProgress progress) {
         int corrected = 0;
+        long layers = qdq.nodes().stream().filter(QuantTargets::isQuantizable).count();
+        long seen = 0;
         for (Node layer : List.copyOf(qdq.nodes())) {
+            if (QuantTargets.isQuantizable(layer)) {
+                progress.advance("bias correction", seen++, layers);
+            }
             Node current = qdq.producers().get(layer.output(0));
             if (!QuantTargets.isQuantizable(current) || current.inputs().size() < 3 || current.input(2) == null) {
                 continue;
@@ -51,6 +60,7 @@ public final class BiasCorrection {
             qdq.replace(biasConst, List.of(biasConst.withAttributes(Attributes.builder().put("value", nb).build())));
             corrected++;
         }
+        progress.advance("bias correction", layers, layers);
         return corrected;
     }
 

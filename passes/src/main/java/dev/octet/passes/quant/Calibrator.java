@@ -22,6 +22,11 @@ public final class Calibrator {
     }
 
     public static CalibrationProfile calibrate(Graph graph, Tensor data, int batchSize) {
+        return calibrate(graph, data, batchSize, QuantizationProgress.NONE);
+    }
+
+    public static CalibrationProfile calibrate(Graph graph, Tensor data, int batchSize,
+                                               QuantizationProgress progress) {
         if (graph.inputs().size() != 1) {
             throw new IllegalArgumentException("calibration feeds graphs with one input; @" + graph.name() + " has "
                     + graph.inputs().size());
@@ -43,6 +48,7 @@ public final class Calibrator {
                     histograms.get(v.name()).add(t.floats());
                 }
             });
+            progress.advance("calibrating", start + n, samples);
         }
         return new CalibrationProfile(histograms, samples);
     }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Static post-training quantization, first step: inserts QuantizeLinear/DequantizeLinear pairs chosen from a
@@ -56,11 +57,18 @@ public final class InsertQdqPass implements Pass {
 
     private final CalibrationProfile profile;
     private final Config config;
+    private final Predicate<Node> keepFloat;
     private final Map<String, QuantRange> decisions = new HashMap<>();
 
     public InsertQdqPass(CalibrationProfile profile, Config config) {
+        this(profile, config, node -> false);
+    }
+
+    /** As above, leaving in float every quantizable op that {@code keepFloat} accepts (mixed precision). */
+    public InsertQdqPass(CalibrationProfile profile, Config config, Predicate<Node> keepFloat) {
         this.profile = profile;
         this.config = config;
+        this.keepFloat = keepFloat;
     }
 
     /** The range decisions made, by value name (for the quality report). */
@@ -73,7 +81,7 @@ public final class InsertQdqPass implements Pass {
         boolean changed = false;
         for (Node node : List.copyOf(graph.nodes())) {
             Node current = graph.producers().get(node.output(0));
-            if (!QuantTargets.isQuantizable(current) || weight(graph, current) == null) {
+            if (!QuantTargets.isQuantizable(current) || weight(graph, current) == null || keepFloat.test(current)) {
                 continue;
             }
             quantizeNode(graph, current, context);

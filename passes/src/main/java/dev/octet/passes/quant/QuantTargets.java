@@ -4,12 +4,12 @@ import dev.octet.ir.Node;
 import java.util.Set;
 
 /** Which ops quantization turns into integer ops, and which move int8 data without changing values. */
-final class QuantTargets {
+public final class QuantTargets {
     private QuantTargets() {
     }
 
     /** Ops computed in int8 x int8 -> int32: their activation input and constant weight get quantized. */
-    static boolean isQuantizable(Node n) {
+    public static boolean isQuantizable(Node n) {
         return switch (n.op()) {
             case "Conv", "FusedConv" -> true;
             case "Gemm", "FusedGemm" -> n.attributes().getInt("transA", 0) == 0

@@ -1,11 +1,13 @@
 package dev.octet.passes.quant;
 
 import dev.octet.ir.Graph;
+import dev.octet.ir.Node;
 import dev.octet.ir.Tensor;
 import dev.octet.ir.verify.Verifier;
 import dev.octet.passes.PassContext;
 import dev.octet.passes.PassManager;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Static post-training quantization end to end: the fusion and clean-up pipeline, calibration on the given
@@ -16,7 +18,7 @@ public final class StaticQuantizer {
     public static final String PREPARE = "remove-identity,fold-constants,fold-batchnorm,fuse-activation,"
             + "fuse-matmul-add,fuse-gelu,fuse-layernorm,cse,dce";
     /** The pipeline that lowers a QDQ graph (ours or a QAT export) to integer ops. */
-    public static final String LOWER = "fold-constants,fuse-activation,lower-qdq,fold-constants,dce";
+    public static final String LOWER = "fold-constants,fuse-activation,lower-qdq,signed-weights,fold-constants,dce";
 
     private StaticQuantizer() {
     }
@@ -33,15 +35,29 @@ public final class StaticQuantizer {
     }
 
     public static Result quantize(Graph floatGraph, Tensor calibration, InsertQdqPass.Config config) {
+        return quantize(floatGraph, calibration, config, node -> false);
+    }
+
+    /**
+     * As above, leaving in float the quantizable ops (of the prepared graph) that {@code keepFloat} accepts; the
+     * float op then reads dequantized inputs, so Quantize/Dequantize appear at its boundaries.
+     */
+    public static Result quantize(Graph floatGraph, Tensor calibration, InsertQdqPass.Config config,
+                                  Predicate<Node> keepFloat) {
+        return quantize(floatGraph, calibration, config, keepFloat, QuantizationProgress.NONE);
+    }
+
+    public static Result quantize(Graph floatGraph, Tensor calibration, InsertQdqPass.Config config,
+                                  Predicate<Node> keepFloat, QuantizationProgress progress) {
         Graph prepared = floatGraph.copy();
         PassManager.of(PREPARE).run(prepared);
-        CalibrationProfile profile = Calibrator.calibrate(prepared, calibration, 100);
+        CalibrationProfile profile = Calibrator.calibrate(prepared, calibration, 100, progress);
         Graph qdq = prepared.copy();
-        InsertQdqPass insert = new InsertQdqPass(profile, config);
+        InsertQdqPass insert = new InsertQdqPass(profile, config, keepFloat);
         insert.run(qdq, new PassContext());
         Verifier.verify(qdq);
         if (config.biasCorrection()) {
-            BiasCorrection.apply(prepared, qdq, calibration, 100);
+            BiasCorrection.apply(prepared, qdq, calibration, 100, progress);
         }
         Graph g = qdq.copy();
         PassManager.of(LOWER).run(g);
