@@ -1,5 +1,7 @@
 package dev.octet.cli;
 
+import dev.octet.api.ModelCompilation;
+import dev.octet.api.Octet;
 import dev.octet.cli.data.LabeledData;
 import dev.octet.cli.eval.EvalReport;
 import dev.octet.cli.eval.ClassAccuracy;
@@ -7,15 +9,12 @@ import dev.octet.cli.eval.Predictions;
 import dev.octet.cli.eval.Timing;
 import dev.octet.cli.model.RunnableModel;
 import dev.octet.frontend.ModelLoader;
-import dev.octet.ir.Dim;
 import dev.octet.ir.Graph;
-import dev.octet.ir.Value;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /** Steps shared by several commands. */
 final class Commands {
@@ -36,21 +35,11 @@ final class Commands {
 
     /** The shape of one sample of the graph's only input; the leading (batch) dimension is dropped. */
     static long[] sampleShape(Graph g, Path file) {
-        if (g.inputs().size() != 1) {
-            throw new Main.UserError(file + ": the model has " + g.inputs().size()
-                    + " inputs; octet compiles models with one input", false);
+        try {
+            return Octet.sampleShape(g);
+        } catch (ModelCompilation.OptionException e) {
+            throw new Main.UserError(file + ": " + e.getMessage(), false);
         }
-        Value in = g.inputs().getFirst();
-        List<Dim> dims = in.type().shape().dims();
-        long[] shape = new long[Math.max(dims.size() - 1, 0)];
-        for (int i = 1; i < dims.size(); i++) {
-            if (!dims.get(i).isFixed()) {
-                throw new Main.UserError(file + ": input %" + in.name() + " " + in.type()
-                        + " has a symbolic dimension besides the batch", false);
-            }
-            shape[i - 1] = dims.get(i).size();
-        }
-        return shape;
     }
 
     /** Accuracy and timing of one model, with progress bars. */

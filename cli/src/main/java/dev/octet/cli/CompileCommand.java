@@ -2,7 +2,8 @@ package dev.octet.cli;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
-import dev.octet.backends.jvm.ClassNames;
+import dev.octet.api.Octet;
+import dev.octet.api.SampleFiles;
 import dev.octet.backends.jvm.JvmCompiler;
 import dev.octet.backends.jvm.Target;
 import dev.octet.cli.data.LabeledData;
@@ -10,9 +11,9 @@ import dev.octet.cli.eval.BeforeAfterTable;
 import dev.octet.cli.eval.EvalReport;
 import dev.octet.cli.eval.HeapPeak;
 import dev.octet.cli.inspect.ModelSummary;
-import dev.octet.cli.model.ModelCompilation;
+import dev.octet.api.ModelCompilation;
 import dev.octet.cli.model.ModelOpener;
-import dev.octet.cli.model.Precision;
+import dev.octet.api.Precision;
 import dev.octet.cli.model.RunnableModel;
 import dev.octet.cli.report.HtmlReport;
 import dev.octet.frontend.onnx.OnnxWriter;
@@ -133,7 +134,7 @@ final class CompileCommand implements Callable<Integer> {
         Tensor calib = null;
         if (calibration != null) {
             Commands.requireFile(calibration, "calibration");
-            calib = LabeledData.readSamples(calibration, sampleShape);
+            calib = SampleFiles.read(calibration, sampleShape);
         }
         LabeledData valid = null;
         if (validation != null) {
@@ -142,7 +143,7 @@ final class CompileCommand implements Callable<Integer> {
             valid = LabeledData.read(validation, labels, sampleShape, outputClasses(source));
         }
         byte[] sourceBytes = Files.readAllBytes(model);
-        String name = className != null ? className : "dev.octet.models." + ClassNames.javaIdentifier(baseName(model));
+        String name = className != null ? className : Octet.defaultClassName(baseName(model));
         ModelCompilation.Options options = new ModelCompilation.Options(p, calib, method, activations, perTensor, t,
                 keepFp32, name, baseName(model), JvmCompiler.sha256(sourceBytes));
         ModelCompilation.Result result;

@@ -1,7 +1,7 @@
 package dev.octet.cli;
 
 import dev.octet.cli.inspect.ModelSummary;
-import dev.octet.cli.model.ModelCompilation;
+import dev.octet.api.ModelCompilation;
 import dev.octet.cli.model.ModelFileException;
 import dev.octet.cli.model.ModelOpener;
 import dev.octet.ir.Graph;

@@ -1,7 +1,7 @@
 package dev.octet.cli;
 
+import dev.octet.api.SampleFiles;
 import dev.octet.backends.jvm.CodegenException;
-import dev.octet.cli.data.LabeledData;
 import dev.octet.cli.model.ModelFileException;
 import dev.octet.frontend.TensorFileException;
 import dev.octet.ir.IrException;
@@ -49,7 +49,7 @@ public final class Main {
                 e.printStackTrace(cmd.getErr());
             } else if (!(e instanceof UserError || e instanceof IrException || e instanceof PipelineException
                     || e instanceof TensorFileException || e instanceof CodegenException
-                    || e instanceof LabeledData.DataException || e instanceof ModelFileException
+                    || e instanceof SampleFiles.DataException || e instanceof ModelFileException
                     || e instanceof java.io.UncheckedIOException)) {
                 cmd.getErr().println("octet: this is a bug in octet; run with --verbose for the stack trace");
             }

@@ -1,6 +1,6 @@
 package dev.octet.cli;
 
-import dev.octet.cli.data.LabeledData;
+import dev.octet.api.SampleFiles;
 import dev.octet.cli.model.ModelOpener;
 import dev.octet.cli.model.RunnableModel;
 import dev.octet.frontend.NpyFormat;
@@ -86,7 +86,7 @@ final class RunCommand implements Callable<Integer> {
         Commands.requireFile(model, "model");
         Commands.requireFile(input, "input");
         RunnableModel m = ModelOpener.openJar(model);
-        Tensor x = LabeledData.readSamples(input, m.sampleShape());
+        Tensor x = SampleFiles.read(input, m.sampleShape());
         int n = (int) x.shape().size(0);
         float[] y = new float[n * m.outputSize()];
         m.predict(x.floats(), n, y);

@@ -1,5 +1,6 @@
 package dev.octet.backends.jvm;
 
+import dev.octet.runtime.OctetModel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
@@ -72,6 +73,12 @@ public record CompiledModel(String className, byte[] classBytes, byte[] weights,
                 entry(out, d, null);
             }
             entry(out, base + ".class", classBytes);
+            for (String d : List.of("dev/", "dev/octet/", "dev/octet/runtime/")) {
+                if (!dirs.contains(d)) {
+                    entry(out, d, null);
+                }
+            }
+            entry(out, INTERFACE_ENTRY, interfaceClassBytes());
             entry(out, base + ".weights", weights);
             if (simdClass.length > 0) {
                 entry(out, base + ".simd", simdClass);
@@ -80,6 +87,44 @@ public record CompiledModel(String className, byte[] classBytes, byte[] weights,
                 entry(out, e.getKey(), e.getValue());
             }
         }
+    }
+
+    /** The class file of {@link OctetModel}: every jar carries it, so the model class needs nothing but the JDK. */
+    static final String INTERFACE_ENTRY = OctetModel.class.getName().replace('.', '/') + ".class";
+
+    private static byte[] interfaceClassBytes() throws IOException {
+        try (var in = OctetModel.class.getResourceAsStream("/" + INTERFACE_ENTRY)) {
+            if (in == null) {
+                throw new IOException("cannot read " + INTERFACE_ENTRY + " from the octet-runtime jar");
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * Writes the class, its resources and the {@link OctetModel} interface into a classes directory (as a build
+     * tool's {@code target/classes}), plus {@code extraFiles} (relative path to bytes). Returns the files written.
+     */
+    public List<Path> writeClasses(Path dir, Map<String, byte[]> extraFiles) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>(extraFiles);
+        String base = resourceBase();
+        files.put(base + ".class", classBytes);
+        files.put(base + ".weights", weights);
+        if (simdClass.length > 0) {
+            files.put(base + ".simd", simdClass);
+        }
+        files.put(INTERFACE_ENTRY, interfaceClassBytes());
+        List<Path> written = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            Path file = dir.resolve(e.getKey()).normalize();
+            if (!file.startsWith(dir.normalize())) {
+                throw new IOException("refusing to write " + e.getKey() + " outside " + dir);
+            }
+            Files.createDirectories(file.getParent());
+            Files.write(file, e.getValue());
+            written.add(file);
+        }
+        return written;
     }
 
     /** A fixed entry time (1980-02-01, the zip epoch) keeps jars reproducible. */

@@ -1,6 +1,7 @@
 package dev.octet.backends.jvm;
 
 import dev.octet.ir.Graph;
+import dev.octet.runtime.OctetModel;
 import dev.octet.ir.verify.Verifier;
 import java.lang.classfile.ClassFile;
 import java.lang.constant.ClassDesc;
@@ -57,18 +58,30 @@ public final class JvmCompiler {
     }
 
     /** Compiles and defines the model as a hidden class beside {@code JvmCompiler}; returns a new instance. */
-    public static Object load(Graph graph, Target target) {
-        String name = JvmCompiler.class.getPackageName() + "." + ClassNames.javaIdentifier(graph.name());
-        CompiledModel m = compile(graph, Options.of(name, target));
+    public static OctetModel load(Graph graph, Target target) {
+        return instantiate(compile(graph, Options.of(hiddenClassName(graph.name()), target)));
+    }
+
+    /** A class name under which {@link #instantiate} can define a compiled model as a hidden class. */
+    public static String hiddenClassName(String modelName) {
+        return JvmCompiler.class.getPackageName() + "." + ClassNames.javaIdentifier(modelName);
+    }
+
+    /**
+     * Defines a model compiled under a {@link #hiddenClassName} as a hidden class (weights and kernels as class
+     * data, so no files are involved) and returns a new instance.
+     */
+    public static OctetModel instantiate(CompiledModel m) {
         try {
-            return m.defineHidden(MethodHandles.lookup()).getConstructor().newInstance();
+            return (OctetModel) m.defineHidden(MethodHandles.lookup()).getConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot instantiate " + name + ": " + e, e);
+            throw new IllegalStateException("cannot instantiate " + m.className() + ": " + e, e);
         }
     }
 
     private static void verify(byte[] bytes, String name) {
-        List<VerifyError> errors = ClassFile.of().verify(bytes);
+        List<VerifyError> errors = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
+                ClassHierarchies.resolver(ClassDesc.of(name), ClassDesc.of(name + "$Simd")))).verify(bytes);
         if (!errors.isEmpty()) {
             throw new IllegalStateException("generated class " + name + " fails verification: " + errors);
         }

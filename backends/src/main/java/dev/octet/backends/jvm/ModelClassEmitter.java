@@ -9,7 +9,6 @@ import static java.lang.constant.ConstantDescs.CD_long;
 import static java.lang.constant.ConstantDescs.CD_void;
 
 import java.lang.classfile.ClassFile;
-import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.classfile.TypeKind;
@@ -35,7 +34,8 @@ final class ModelClassEmitter {
     private static final ClassDesc CD_HANDLES = ClassDesc.of("java.lang.invoke.MethodHandles");
     private static final ClassDesc CD_HANDLE = ConstantDescs.CD_MethodHandle;
     private static final ClassDesc CD_THREAD_LOCAL = ClassDesc.of("java.lang.ThreadLocal");
-    private static final ClassDesc CD_UNARY = ClassDesc.of("java.util.function.UnaryOperator");
+    /** The interface the class implements; its class file travels in every jar (see CompiledModel). */
+    static final ClassDesc CD_OCTET_MODEL = ClassDesc.of(dev.octet.runtime.OctetModel.class.getName());
     private static final MethodTypeDesc MT_FORWARD = MethodTypeDesc.of(CD_void, CD_FLOATS, CD_FLOATS, CD_int);
 
     // Local variable slots of forward().
@@ -90,14 +90,12 @@ final class ModelClassEmitter {
     }
 
     byte[] emit() {
-        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
-                ClassHierarchyResolver.defaultResolver().orElse(
-                        ClassHierarchyResolver.of(Set.of(), Map.of(self, CD_Object)))));
+        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(ClassHierarchies.resolver(self)));
         return cf.build(self, cb -> {
             cb.withVersion(ClassFile.JAVA_25_VERSION, 0);
             cb.withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
             cb.withSuperclass(CD_Object);
-            cb.withInterfaceSymbols(CD_UNARY);
+            cb.withInterfaceSymbols(CD_OCTET_MODEL);
             int priv = ClassFile.ACC_PRIVATE | ClassFile.ACC_FINAL;
             cb.withField("wF", CD_FLOATS, priv);
             cb.withField("wI", CD_INTS, priv);
@@ -129,7 +127,7 @@ final class ModelClassEmitter {
             stringMethod(cb, "precision", meta.precision());
             stringMethod(cb, "target", target.id());
             stringMethod(cb, "sourceSha256", meta.sourceSha256());
-            cb.withMethodBody("simd", MethodTypeDesc.of(CD_boolean), ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC,
+            cb.withMethodBody("simd", MethodTypeDesc.of(CD_boolean), ClassFile.ACC_PUBLIC,
                     code -> {
                         if (dispatched.isEmpty()) {
                             code.loadConstant(0).ireturn();
@@ -148,7 +146,7 @@ final class ModelClassEmitter {
     }
 
     private static void shapeMethod(java.lang.classfile.ClassBuilder cb, String name, long[] shape) {
-        cb.withMethodBody(name, MethodTypeDesc.of(CD_long.arrayType()), ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC,
+        cb.withMethodBody(name, MethodTypeDesc.of(CD_long.arrayType()), ClassFile.ACC_PUBLIC,
                 code -> {
                     code.loadConstant(shape.length).newarray(TypeKind.LONG);
                     for (int i = 0; i < shape.length; i++) {
@@ -159,7 +157,7 @@ final class ModelClassEmitter {
     }
 
     private static void stringMethod(java.lang.classfile.ClassBuilder cb, String name, String value) {
-        cb.withMethodBody(name, MethodTypeDesc.of(CD_String), ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC,
+        cb.withMethodBody(name, MethodTypeDesc.of(CD_String), ClassFile.ACC_PUBLIC,
                 code -> code.loadConstant(value).areturn());
     }
 

@@ -10,7 +10,8 @@ final class SimdClassEmitter {
     }
 
     static byte[] emit(ClassDesc self, Target target) {
-        return ClassFile.of().build(self, cb -> {
+        return ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(ClassHierarchies.resolver(self)))
+                .build(self, cb -> {
             cb.withVersion(ClassFile.JAVA_25_VERSION, 0);
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
             cb.withSuperclass(ConstantDescs.CD_Object);

@@ -52,7 +52,7 @@ class CompiledModelsTest {
 
     static boolean simdActive(Object model) {
         try {
-            return (boolean) model.getClass().getMethod("simd").invoke(null);
+            return (boolean) model.getClass().getMethod("simd").invoke(model);
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }

@@ -1,5 +1,6 @@
 package dev.octet.cli.model;
 
+import dev.octet.api.ModelCompilation;
 import dev.octet.backends.jvm.JvmCompiler;
 import dev.octet.backends.jvm.Target;
 import dev.octet.frontend.ModelLoader;

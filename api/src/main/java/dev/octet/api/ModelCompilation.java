@@ -1,4 +1,4 @@
-package dev.octet.cli.model;
+package dev.octet.api;
 
 import dev.octet.backends.jvm.CompiledModel;
 import dev.octet.backends.jvm.JvmCompiler;
@@ -90,7 +90,7 @@ public final class ModelCompilation {
                                 + " matches no quantizable layer", "the layers are: " + names(layers));
                     }
                     if (options.calibration() == null) {
-                        throw new OptionException("static int8 needs calibration samples (--calibration X.npy)",
+                        throw new OptionException("static int8 needs calibration samples (--calibration, or <calibration> in the Maven plugin)",
                                 "a few hundred representative inputs suffice; or use --precision dynamic");
                     }
                     config = new InsertQdqPass.Config(rangeMethod(options.method()), scheme(options.activations()),

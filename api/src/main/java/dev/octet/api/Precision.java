@@ -1,4 +1,4 @@
-package dev.octet.cli.model;
+package dev.octet.api;
 
 import java.util.Locale;
 

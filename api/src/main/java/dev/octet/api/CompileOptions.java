@@ -1,0 +1,92 @@
+package dev.octet.api;
+
+import dev.octet.backends.jvm.Target;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What to compile a model to; the same choices as {@code octet compile}. Build with {@link #builder()}:
+ * {@code CompileOptions.builder().precision(Precision.INT8).calibration(Path.of("calib.npy")).build()}.
+ *
+ * @param precision   fp32, static int8, dynamic int8, or mixed (int8 with {@code keepFp32} layers in float)
+ * @param calibration samples for static int8 ({@code .npy} float32 or IDX images); not needed for fp32, dynamic,
+ *                    or a model that already carries Q/DQ pairs
+ * @param method      range method: {@code minmax}, {@code percentile:99.99}, {@code entropy} or {@code mse}
+ * @param activations activation type: {@code u8}, {@code i8} or {@code i8-symmetric}
+ * @param perTensor   one weight scale per tensor instead of per output channel
+ * @param target      code-generation target
+ * @param keepFp32    layers to leave in float, by source name or glob
+ * @param className   binary name of the generated class; null for {@code dev.octet.models.<ModelFileName>}
+ */
+public record CompileOptions(Precision precision, Path calibration, String method, String activations,
+                             boolean perTensor, Target target, List<String> keepFp32, String className) {
+    public CompileOptions {
+        Objects.requireNonNull(precision, "precision");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(activations, "activations");
+        Objects.requireNonNull(target, "target");
+        keepFp32 = List.copyOf(keepFp32);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder with the CLI's defaults: int8, minmax, u8 activations, per-channel weights, target auto. */
+    public static final class Builder {
+        private Precision precision = Precision.INT8;
+        private Path calibration;
+        private String method = "minmax";
+        private String activations = "u8";
+        private boolean perTensor;
+        private Target target = Target.AUTO;
+        private List<String> keepFp32 = List.of();
+        private String className;
+
+        public Builder precision(Precision p) {
+            this.precision = p;
+            return this;
+        }
+
+        public Builder calibration(Path samples) {
+            this.calibration = samples;
+            return this;
+        }
+
+        public Builder method(String m) {
+            this.method = m;
+            return this;
+        }
+
+        public Builder activations(String type) {
+            this.activations = type;
+            return this;
+        }
+
+        public Builder perTensor(boolean on) {
+            this.perTensor = on;
+            return this;
+        }
+
+        public Builder target(Target t) {
+            this.target = t;
+            return this;
+        }
+
+        public Builder keepFp32(List<String> layers) {
+            this.keepFp32 = layers;
+            return this;
+        }
+
+        public Builder className(String name) {
+            this.className = name;
+            return this;
+        }
+
+        public CompileOptions build() {
+            return new CompileOptions(precision, calibration, method, activations, perTensor, target, keepFp32,
+                    className);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.octet.maven;
+
+import java.io.File;
+import java.util.List;
+
+/**
+ * One {@code <model>} of the plugin configuration. Unset fields take the plugin-level defaults; the names and
+ * meanings are those of {@code octet compile}'s flags.
+ */
+public class ModelConfig {
+    /** The model file (.onnx or .oir). */
+    File file;
+    /** Binary name of the generated class; default {@code <packageName>.<ModelFileName>}. */
+    String className;
+    /** fp32, int8, dynamic or mixed. */
+    String precision;
+    /** Calibration samples (.npy or IDX). */
+    File calibration;
+    /** minmax, percentile:P, entropy or mse. */
+    String method;
+    /** u8, i8 or i8-symmetric. */
+    String activations;
+    /** One weight scale per tensor. */
+    Boolean perTensor;
+    /** auto, avx512-vnni, avx2, neon-dot or scalar. */
+    String target;
+    /** Layers to keep in float (names or globs). */
+    List<String> keepFp32;
+    /** Labelled validation samples for the accuracy budget. */
+    File validation;
+    /** Labels of {@code validation}. */
+    File labels;
+    /** Fail the build when top-1 accuracy on {@code validation} drops more than this many points. */
+    Double maxAccuracyDrop;
+}
