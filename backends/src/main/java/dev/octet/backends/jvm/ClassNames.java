@@ -14,7 +14,13 @@ public final class ClassNames {
     private ClassNames() {
     }
 
-    /** "fashion-cnn.v2" -> "FashionCnnV2"; never empty, never a keyword, never starting with a digit. */
+    /** Longest identifier made from a name; longer ones are cut and get a hash of the whole name. */
+    static final int MAX_IDENTIFIER = 64;
+
+    /**
+     * "fashion-cnn.v2" -> "FashionCnnV2": names from models are data, so only ASCII letters and digits survive;
+     * never empty, never a keyword, never starting with a digit, at most {@value #MAX_IDENTIFIER} characters.
+     */
     public static String javaIdentifier(String name) {
         StringBuilder sb = new StringBuilder();
         boolean upper = true;
@@ -31,6 +37,39 @@ public final class ClassNames {
             sb.insert(0, "Model");
         }
         String s = sb.toString();
+        if (s.length() > MAX_IDENTIFIER) {
+            s = s.substring(0, MAX_IDENTIFIER - 9) + "_" + String.format("%08x", name.hashCode());
+        }
         return KEYWORDS.contains(s) ? s + "Model" : s;
+    }
+
+    /**
+     * Why {@code binaryName} cannot name a generated class, or null when it can: each dot-separated part a Java
+     * identifier (not a keyword, at most 200 characters so that file names fit), and not in a {@code java.}
+     * package, which the JVM reserves.
+     */
+    public static String problemWith(String binaryName) {
+        if (binaryName.isEmpty()) {
+            return "the class name is empty";
+        }
+        if (binaryName.startsWith("java.")) {
+            return "'" + binaryName + "' is in a java.* package, which the JVM reserves for itself";
+        }
+        for (String part : binaryName.split("\\.", -1)) {
+            if (!part.matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
+                return "'" + abbreviate(binaryName) + "' is not a Java class name (part '" + abbreviate(part) + "')";
+            }
+            if (KEYWORDS.contains(part)) {
+                return "'" + binaryName + "' is not a Java class name ('" + part + "' is a keyword)";
+            }
+            if (part.length() > 200) {
+                return "'" + abbreviate(binaryName) + "' has a part longer than 200 characters";
+            }
+        }
+        return null;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 }

@@ -24,8 +24,17 @@ import java.util.jar.Manifest;
 public record CompiledModel(String className, byte[] classBytes, byte[] weights, byte[] simdClass,
         Metadata metadata) {
 
-    /** What the manifest records about the model. */
+    /**
+     * What the manifest records about the model. The model name comes from the model's content, so it is kept as
+     * data: control characters become '?' and it is cut to 200 characters (a manifest line and a class-file
+     * constant must stay well-formed).
+     */
     public record Metadata(String modelName, String precision, Target target, String sourceSha256) {
+        public Metadata {
+            StringBuilder sb = new StringBuilder();
+            modelName.codePoints().limit(200).forEach(c -> sb.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+            modelName = sb.toString();
+        }
     }
 
     public String simpleName() {

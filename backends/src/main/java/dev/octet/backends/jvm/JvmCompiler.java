@@ -22,8 +22,9 @@ public final class JvmCompiler {
     public record Options(String className, Target target, String modelName, String precision,
             String sourceSha256) {
         public Options {
-            if (!className.matches("([A-Za-z_$][A-Za-z0-9_$]*\\.)*[A-Za-z_$][A-Za-z0-9_$]*")) {
-                throw new IllegalArgumentException("'" + className + "' is not a Java class name");
+            String problem = ClassNames.problemWith(className);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
             }
         }
 

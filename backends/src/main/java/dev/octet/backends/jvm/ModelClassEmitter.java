@@ -222,18 +222,28 @@ final class ModelClassEmitter {
 
     private void emitBatchedPredict(CodeBuilder code) {
         code.aload(1).iload(2).aload(3).loadConstant(model.inPerSample()).loadConstant(model.outPerSample())
-                .loadConstant(fixedBatch()).loadConstant(maxBatch())
+                .loadConstant(fixedBatch()).loadConstant(maxBatch()).loadConstant(shapeText(model.inputShape()))
                 .invokestatic(self, "checkBatch", KernelTemplates.scalarKernel("checkBatch"));
         code.aload(0).aload(1).aload(3).iload(2).invokevirtual(self, "forward", MT_FORWARD).return_();
     }
 
     private void emitPredict(CodeBuilder code) {
         code.aload(1).loadConstant(model.inPerSample()).loadConstant(fixedBatch())
+                .loadConstant(shapeText(model.inputShape()))
                 .invokestatic(self, "batchOf", KernelTemplates.scalarKernel("batchOf")).istore(2);
         code.iload(2).loadConstant(model.outPerSample()).imul().newarray(TypeKind.FLOAT).astore(3);
         code.aload(0).aload(1).iload(2).aload(3)
                 .invokevirtual(self, "predict", MethodTypeDesc.of(CD_void, CD_FLOATS, CD_int, CD_FLOATS));
         code.aload(3).areturn();
+    }
+
+    /** "[N, 1, 28, 28]": the input shape as error messages name it. */
+    private static String shapeText(long[] shape) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < shape.length; i++) {
+            sb.append(i > 0 ? ", " : "").append(shape[i] < 0 ? "N" : String.valueOf(shape[i]));
+        }
+        return sb.append(']').toString();
     }
 
     private void emitForward(CodeBuilder code) {

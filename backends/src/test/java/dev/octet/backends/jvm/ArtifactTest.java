@@ -148,7 +148,8 @@ class ArtifactTest {
         UnaryOperator<float[]> model = (UnaryOperator<float[]>) JvmCompiler.load(TestModels.get("mlp-tiny"),
                 Target.SCALAR);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.apply(new float[17]));
-        assertTrue(e.getMessage().contains("not a whole number of 16-float samples"), e.getMessage());
+        assertTrue(e.getMessage().contains("not a whole number of 16-float samples of shape [N, 16]"),
+                e.getMessage());
     }
 
     private record Result(int exit, String out, String err) {

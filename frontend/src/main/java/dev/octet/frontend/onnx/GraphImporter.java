@@ -162,11 +162,18 @@ final class GraphImporter {
             throw new OnnxException(label + " has no shape; Octet needs at least the rank");
         }
         List<Dim> dims = new ArrayList<>();
+        long product = 1;
         for (int i = 0; i < tt.getShape().getDimCount(); i++) {
             TensorShapeProto.Dimension d = tt.getShape().getDim(i);
             if (d.hasDimValue()) {
                 if (d.getDimValue() < 0) {
                     throw new OnnxException(label + " has negative dimension " + d.getDimValue());
+                }
+                product = product > 0 && d.getDimValue() > Long.MAX_VALUE / product ? Long.MAX_VALUE
+                        : product * d.getDimValue();
+                if (product > decoder.limits().maxTensorElements()) {
+                    throw new OnnxException(label + " declares a shape of more than "
+                            + decoder.limits().maxTensorElements() + " elements (the limit)");
                 }
                 dims.add(Dim.of(d.getDimValue()));
             } else if (d.hasDimParam() && !d.getDimParam().isEmpty()) {
@@ -357,6 +364,11 @@ final class GraphImporter {
         Attributes.Builder b = Attributes.builder();
         for (AttributeProto a : n.getAttributeList()) {
             String what = "attribute '" + a.getName() + "'";
+            long size = Math.max(a.getIntsCount(), Math.max(a.getFloatsCount(), a.getStringsCount()));
+            if (size > decoder.limits().maxAttributeElements()) {
+                throw error(n, what + " holds " + size + " values, more than the limit "
+                        + decoder.limits().maxAttributeElements());
+            }
             if (!a.getRefAttrName().isEmpty()) {
                 throw error(n, what + " refers to a function attribute; functions are not supported");
             }

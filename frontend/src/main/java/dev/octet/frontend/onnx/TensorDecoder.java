@@ -22,6 +22,10 @@ final class TensorDecoder {
     private final ImportLimits limits;
     private long totalBytes;
 
+    ImportLimits limits() {
+        return limits;
+    }
+
     TensorDecoder(Path baseDir, ImportLimits limits) {
         this.baseDir = baseDir;
         this.limits = limits;

@@ -185,24 +185,24 @@ public final class ScalarKernels {
 
     /** Checks the arguments of a batched predict. */
     public static void checkBatch(float[] in, int batch, float[] out, int inPerSample, int outPerSample,
-            int fixedBatch, int maxBatch) {
+            int fixedBatch, int maxBatch, String inputShape) {
         if (batch < 1 || (fixedBatch > 0 && batch != fixedBatch) || batch > maxBatch) {
             throw new IllegalArgumentException("batch " + batch + (fixedBatch > 0
                     ? " but this model has a fixed batch of " + fixedBatch
                     : " must be in [1, " + maxBatch + "] (workspace limit)"));
         }
         if ((long) batch * inPerSample > in.length || (long) batch * outPerSample > out.length) {
-            throw new IllegalArgumentException("batch " + batch + " needs " + (long) batch * inPerSample
-                    + " inputs and " + (long) batch * outPerSample + " outputs, got arrays of " + in.length
-                    + " and " + out.length);
+            throw new IllegalArgumentException("batch " + batch + " of input shape " + inputShape + " needs "
+                    + (long) batch * inPerSample + " inputs and " + (long) batch * outPerSample
+                    + " outputs, got arrays of " + in.length + " and " + out.length);
         }
     }
 
     /** The batch of a flat input to {@code predict(float[])}. */
-    public static int batchOf(float[] in, int inPerSample, int fixedBatch) {
+    public static int batchOf(float[] in, int inPerSample, int fixedBatch, String inputShape) {
         if (in.length == 0 || in.length % inPerSample != 0) {
             throw new IllegalArgumentException("input of " + in.length + " floats is not a whole number of "
-                    + inPerSample + "-float samples");
+                    + inPerSample + "-float samples of shape " + inputShape);
         }
         int batch = in.length / inPerSample;
         if (fixedBatch > 0 && batch != fixedBatch) {
