@@ -13,6 +13,7 @@ import dev.octet.passes.quant.QuantScheme;
 import dev.octet.passes.quant.QuantTargets;
 import dev.octet.passes.quant.QuantizationProgress;
 import dev.octet.passes.quant.RangeMethod;
+import dev.octet.passes.quant.SmoothQuant;
 import dev.octet.passes.quant.StaticQuantizer;
 import java.util.List;
 import java.util.Locale;
@@ -25,9 +26,17 @@ public final class ModelCompilation {
     /** What the user asked for; {@code calibration} is required for static int8 of a float model. */
     public record Options(Precision precision, Tensor calibration, String method, String activations,
                           boolean perTensor, Target target, List<String> keepFp32, String className,
-                          String modelName, String sourceSha256) {
+                          String modelName, String sourceSha256, MixedPrecision.Budget budget,
+                          LabeledSamples validation, Double smoothQuantAlpha) {
         public Options {
             keepFp32 = List.copyOf(keepFp32);
+        }
+
+        public Options(Precision precision, Tensor calibration, String method, String activations, boolean perTensor,
+                       Target target, List<String> keepFp32, String className, String modelName,
+                       String sourceSha256) {
+            this(precision, calibration, method, activations, perTensor, target, keepFp32, className, modelName,
+                    sourceSha256, null, null, null);
         }
     }
 
@@ -36,7 +45,8 @@ public final class ModelCompilation {
      * the quantizable layers left in float, and for static quantization the pieces the quality report needs.
      */
     public record Result(Graph prepared, Graph compiled, CompiledModel artifact, List<String> floatLayers,
-                         StaticQuantizer.Result quantization, InsertQdqPass.Config config) {
+                         StaticQuantizer.Result quantization, InsertQdqPass.Config config,
+                         MixedPrecision.Selection selection) {
         /** Per-tensor and per-layer SQNR measured on {@code data}; null when the model was not statically quantized. */
         public QualityReport quality(Tensor data) {
             return quantization == null ? null : quantization.report(config, data);
@@ -68,6 +78,7 @@ public final class ModelCompilation {
         List<Node> layers = quantizableLayers(prepared);
         StaticQuantizer.Result quantization = null;
         InsertQdqPass.Config config = null;
+        MixedPrecision.Selection selection = null;
         Graph compiled;
         switch (options.precision()) {
             case FP32 -> compiled = prepared;
@@ -80,8 +91,10 @@ public final class ModelCompilation {
                     rejectKeep(options, "a quantization-aware-trained (QDQ) model, which keeps its own scales");
                     compiled = StaticQuantizer.lowerQdq(source);
                 } else {
-                    if (options.precision() == Precision.MIXED && options.keepFp32().isEmpty()) {
-                        throw new OptionException("--precision mixed needs --keep-fp32 with the layers to keep in float",
+                    boolean automatic = options.precision() == Precision.MIXED && options.keepFp32().isEmpty();
+                    if (automatic && (options.budget() == null || options.validation() == null)) {
+                        throw new OptionException("--precision mixed needs an accuracy budget (--max-accuracy-drop "
+                                + "with --validation and --labels) or the layers to keep in float (--keep-fp32)",
                                 "the layers are: " + names(layers));
                     }
                     List<String> unmatched = keep.unmatched(layers);
@@ -93,10 +106,23 @@ public final class ModelCompilation {
                         throw new OptionException("static int8 needs calibration samples (--calibration, or <calibration> in the Maven plugin)",
                                 "a few hundred representative inputs suffice; or use --precision dynamic");
                     }
-                    config = new InsertQdqPass.Config(rangeMethod(options.method()), scheme(options.activations()),
-                            !options.perTensor(), true);
-                    quantization = StaticQuantizer.quantize(source, options.calibration(), config, keep::matches,
-                            progress);
+                    config = staticConfig(options.method(), options.activations(), options.perTensor());
+                    Graph floatSource = source;
+                    if (options.smoothQuantAlpha() != null) {
+                        floatSource = prepared.copy();
+                        SmoothQuant.apply(floatSource, options.calibration(), options.smoothQuantAlpha());
+                    }
+                    if (automatic) {
+                        StaticQuantizer.Calibrated calibrated = StaticQuantizer.calibrate(floatSource,
+                                options.calibration(), progress);
+                        selection = MixedPrecision.select(calibrated, config, options.validation(), options.budget(),
+                                options.target(), progress);
+                        quantization = selection.result();
+                        keep = new LayerSelector(selection.keepFloat());
+                    } else {
+                        quantization = StaticQuantizer.quantize(floatSource, options.calibration(), config,
+                                keep::matches, progress);
+                    }
                     compiled = quantization.graph();
                 }
             }
@@ -106,7 +132,12 @@ public final class ModelCompilation {
                 : layers.stream().filter(keep::matches).map(ModelCompilation::layerName).toList();
         CompiledModel artifact = JvmCompiler.compile(compiled, new JvmCompiler.Options(options.className(),
                 options.target(), options.modelName(), options.precision().id(), options.sourceSha256()));
-        return new Result(prepared, compiled, artifact, floatLayers, quantization, config);
+        return new Result(prepared, compiled, artifact, floatLayers, quantization, config, selection);
+    }
+
+    /** The static quantization options of the CLI's flags (bias correction on). */
+    public static InsertQdqPass.Config staticConfig(String method, String activations, boolean perTensor) {
+        return new InsertQdqPass.Config(rangeMethod(method), scheme(activations), !perTensor, true);
     }
 
     /** Whether the graph already carries Q/DQ pairs (a QAT or pre-quantized export). */
@@ -122,8 +153,13 @@ public final class ModelCompilation {
         return isQdq(g) ? "qdq" : "fp32";
     }
 
+    /** Layers static quantization can turn into int8: Conv/Gemm/MatMul with a constant weight. */
     static List<Node> quantizableLayers(Graph prepared) {
-        return prepared.nodes().stream().filter(QuantTargets::isQuantizable).toList();
+        var producers = prepared.producers();
+        return prepared.nodes().stream().filter(QuantTargets::isQuantizable).filter(n -> {
+            Node w = n.inputs().size() > 1 && n.input(1) != null ? producers.get(n.input(1)) : null;
+            return w != null && w.op().equals("Constant");
+        }).toList();
     }
 
     static String layerName(Node n) {

@@ -2,6 +2,8 @@ package dev.octet.cli;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
+import dev.octet.api.LabeledSamples;
+import dev.octet.api.MixedPrecision;
 import dev.octet.api.Octet;
 import dev.octet.api.SampleFiles;
 import dev.octet.backends.jvm.JvmCompiler;
@@ -106,6 +108,25 @@ final class CompileCommand implements Callable<Integer> {
             description = "Batch size for the throughput figure. Default: ${DEFAULT-VALUE}.")
     int batch;
 
+    @Option(names = "--max-accuracy-drop", paramLabel = "POINTS",
+            description = "With --precision mixed: keep the fewest layers in float that hold the top-1 drop on "
+                    + "--validation under this many points (layers tried by measured sensitivity).")
+    Double maxAccuracyDrop;
+
+    @Option(names = "--max-class-drop", paramLabel = "POINTS",
+            description = "With --precision mixed: also no single class may lose more than this many points.")
+    Double maxClassDrop;
+
+    @Option(names = "--min-int8-macs", defaultValue = "0.5", paramLabel = "FRACTION",
+            description = "With --precision mixed: fail rather than keep less than this share of MACs in int8. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    double minInt8Macs;
+
+    @Option(names = "--smooth-quant", paramLabel = "ALPHA",
+            description = "Migrate activation outliers into the weights before static int8 (SmoothQuant; alpha in "
+                    + "[0, 1], 0.5 usual): for MatMul/Gemm layers fed by a LayerNorm.")
+    Double smoothQuant;
+
     @Option(names = "--report", paramLabel = "report.html",
             description = "Write an HTML report: per-layer SQNR, and with --validation per-class accuracy and latency.")
     Path report;
@@ -144,13 +165,26 @@ final class CompileCommand implements Callable<Integer> {
         }
         byte[] sourceBytes = Files.readAllBytes(model);
         String name = className != null ? className : Octet.defaultClassName(baseName(model));
+        if ((maxAccuracyDrop != null || maxClassDrop != null) && (p != Precision.MIXED || valid == null)) {
+            throw new Main.UserError("--max-accuracy-drop and --max-class-drop choose a mixed precision: they need "
+                    + "--precision mixed, --validation and --labels", true);
+        }
+        if (maxClassDrop != null && maxAccuracyDrop == null) {
+            throw new Main.UserError("--max-class-drop needs --max-accuracy-drop too", true);
+        }
+        MixedPrecision.Budget budget = maxAccuracyDrop == null ? null
+                : new MixedPrecision.Budget(maxAccuracyDrop, maxClassDrop, minInt8Macs);
         ModelCompilation.Options options = new ModelCompilation.Options(p, calib, method, activations, perTensor, t,
-                keepFp32, name, baseName(model), JvmCompiler.sha256(sourceBytes));
+                keepFp32, name, baseName(model), JvmCompiler.sha256(sourceBytes), budget,
+                valid == null ? null : new LabeledSamples(valid.samples(), valid.labels()), smoothQuant);
         ModelCompilation.Result result;
         try {
             result = ModelCompilation.compile(source, options, progress.quantization());
         } catch (ModelCompilation.OptionException e) {
             throw new Main.UserError(e.getMessage(), true, e.hint());
+        } catch (MixedPrecision.BudgetException e) {
+            throw new Main.UserError(e.getMessage(), false,
+                    "relax --max-accuracy-drop/--max-class-drop or lower --min-int8-macs");
         } catch (IllegalArgumentException e) {
             throw new Main.UserError(name + ": " + e.getMessage(), true);
         }
@@ -184,6 +218,16 @@ final class CompileCommand implements Callable<Integer> {
                 result.floatLayers().isEmpty() || p == Precision.FP32 ? ""
                         : "; kept in float: " + String.join(", ", result.floatLayers()));
 
+        if (result.selection() != null) {
+            MixedPrecision.Selection sel = result.selection();
+            out.printf(Locale.ROOT, "mixed precision: %.2f%% -> %.2f%% on the validation data (%.2f pt, budget %.2f), "
+                    + "%.1f%% of MACs in int8%n", 100 * sel.floatAccuracy(), 100 * sel.accuracy(),
+                    100 * (sel.accuracy() - sel.floatAccuracy()), maxAccuracyDrop, 100 * sel.int8MacShare());
+            for (MixedPrecision.LayerChoice c : sel.layers()) {
+                out.printf(Locale.ROOT, "  %-5s %5.1f%% of MACs  %-28s %s%n", c.precision(), 100 * c.macShare(),
+                        c.name(), c.reason());
+            }
+        }
         EvalReport eval = null;
         if (valid != null) {
             HeapPeak.reset();
@@ -207,8 +251,10 @@ final class CompileCommand implements Callable<Integer> {
             facts.put("int8 share of MACs", String.format(Locale.ROOT, "%.1f%%",
                     summary.macs() == 0 ? 0.0 : 100.0 * summary.int8Macs() / summary.macs()));
             facts.put("layers kept in float", String.join(", ", result.floatLayers()));
+            MixedPrecision.Selection sel = result.selection();
             Commands.writeText(report, HtmlReport.render("Octet compile report: " + baseName(model), facts, eval,
-                    quality == null ? null : JsonParser.parseString(quality.toJson())));
+                    quality == null ? null : JsonParser.parseString(quality.toJson()),
+                    sel == null ? null : sel.sensitivity(), sel == null ? null : sel.layers()));
             out.printf("wrote %s%n", report);
         }
         out.flush();

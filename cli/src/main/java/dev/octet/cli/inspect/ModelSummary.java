@@ -3,7 +3,7 @@ package dev.octet.cli.inspect;
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import dev.octet.ir.Dim;
+import dev.octet.api.Macs;
 import dev.octet.ir.Graph;
 import dev.octet.ir.Node;
 import dev.octet.ir.Quantization;
@@ -55,7 +55,7 @@ public record ModelSummary(String model, String graph, String precision, Map<Str
                     p[1] += (long) t.size() * t.elementType().byteSize();
                 }
             }
-            long m = macsPerSample(n);
+            long m = Macs.perSample(n);
             if (m > 0) {
                 boolean integer = n.op().endsWith("Integer");
                 layers.add(new Layer(layerName(g, n), n.op(), integer ? "int8" : "float", m));
@@ -105,37 +105,6 @@ public record ModelSummary(String model, String graph, String precision, Map<Str
                             min(q.scale()), max(q.scale())));
         }
         out.flush();
-    }
-
-    /** Multiply-accumulates per sample of a Conv/Gemm/MatMul (float or integer form); 0 for other ops. */
-    static long macsPerSample(Node n) {
-        long out = perSampleElements(n.output(0));
-        return switch (n.op()) {
-            case "Conv", "FusedConv", "ConvInteger" -> {
-                long[] w = n.input(1).type().shape().sizes();
-                long k = 1;
-                for (int i = 1; i < w.length; i++) {
-                    k *= w[i];
-                }
-                yield out * k;
-            }
-            case "Gemm", "FusedGemm" -> out * n.input(0).type().shape().size(
-                    n.attributes().getInt("transA", 0) == 0 ? 1 : 0);
-            case "MatMul", "MatMulInteger" -> {
-                var a = n.input(0).type().shape();
-                yield out * a.size(a.rank() - 1);
-            }
-            default -> 0;
-        };
-    }
-
-    /** Elements of one sample: symbolic dimensions (the batch) count as 1. */
-    private static long perSampleElements(Value v) {
-        long p = 1;
-        for (Dim d : v.type().shape().dims()) {
-            p *= d.isFixed() ? d.size() : 1;
-        }
-        return p;
     }
 
     /** The source name of a layer; lowering puts it on the op that finishes the layer, a few nodes on. */

@@ -3,6 +3,8 @@ package dev.octet.cli.report;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.octet.api.MixedPrecision;
+import dev.octet.api.Sensitivity;
 import dev.octet.cli.eval.Comparison;
 import dev.octet.cli.eval.EvalReport;
 import java.util.ArrayList;
@@ -33,6 +35,12 @@ public final class HtmlReport {
      * quantized).
      */
     public static String render(String title, Map<String, String> summary, EvalReport eval, JsonElement quality) {
+        return render(title, summary, eval, quality, null, null);
+    }
+
+    /** As above, with a sensitivity sweep and the mixed-precision decisions (either may be null). */
+    public static String render(String title, Map<String, String> summary, EvalReport eval, JsonElement quality,
+                                Sensitivity.Report sensitivity, List<MixedPrecision.LayerChoice> choices) {
         HtmlReport r = new HtmlReport();
         r.body.append("<h1>").append(Html.escape(title)).append("</h1>\n");
         if (!summary.isEmpty()) {
@@ -43,6 +51,12 @@ public final class HtmlReport {
         if (eval != null) {
             r.accuracy(eval);
             r.latency(eval);
+        }
+        if (choices != null) {
+            r.choices(choices);
+        }
+        if (sensitivity != null) {
+            r.sensitivity(sensitivity);
         }
         if (quality != null && quality.isJsonObject()) {
             r.quality(quality.getAsJsonObject());
@@ -171,6 +185,44 @@ public final class HtmlReport {
             table("tensors", new String[] {"tensor", "chosen range", "observed range", "clipped", "scale",
                 "zero point", "SQNR (dB)"}, rows);
         }
+    }
+
+    private void choices(List<MixedPrecision.LayerChoice> choices) {
+        body.append("<h2>Layer precisions</h2>\n");
+        List<String[]> rows = new ArrayList<>();
+        for (MixedPrecision.LayerChoice c : choices) {
+            rows.add(new String[] {c.name(), c.op(), c.precision(), String.format(Locale.ROOT, "%.1f%%",
+                100 * c.macShare()), c.reason()});
+        }
+        table("choices", new String[] {"layer", "op", "precision", "share of MACs", "why"}, rows);
+    }
+
+    private void sensitivity(Sensitivity.Report s) {
+        body.append("<h2>Layer sensitivity</h2>\n");
+        body.append(String.format(Locale.ROOT, "<p>On %d samples: float %s, all layers int8 %s (%+.2f points), "
+                + "output SQNR %s dB. Ranked by the accuracy that comes back when the layer alone stays float.</p>%n",
+                s.samples(), pct(s.floatAccuracy()), pct(s.int8Accuracy()), s.int8Delta(),
+                BarChart.fmt(s.int8SqnrDb())));
+        List<String> labels = new ArrayList<>();
+        double[] recovery = new double[s.ranking().size()];
+        double[] sqnr = new double[s.ranking().size()];
+        List<String[]> rows = new ArrayList<>();
+        for (int i = 0; i < s.ranking().size(); i++) {
+            Sensitivity.Layer l = s.ranking().get(i);
+            labels.add(l.name());
+            recovery[i] = l.recovery(s.int8Delta());
+            sqnr[i] = l.aloneSqnrDb();
+            rows.add(new String[] {String.valueOf(i + 1), l.name(), l.op(), String.valueOf(l.macs()),
+                BarChart.fmt(l.aloneSqnrDb()), String.format(Locale.ROOT, "%+.2f", l.aloneAccuracyDelta()),
+                BarChart.fmt(l.allButSqnrDb()), String.format(Locale.ROOT, "%+.2f", l.allButAccuracyDelta()),
+                String.format(Locale.ROOT, "%+.2f", recovery[i])});
+        }
+        chart(BarChart.svg("sensitivity-recovery", "Accuracy recovered by keeping the layer alone in float",
+                "points", labels, List.of(new BarChart.Series("recovery", AFTER, recovery))));
+        chart(BarChart.svg("sensitivity-sqnr", "Output SQNR with only this layer in int8", "dB", labels,
+                List.of(new BarChart.Series("SQNR", BEFORE, sqnr))));
+        table("sensitivity", new String[] {"rank", "layer", "op", "MACs", "alone: SQNR (dB)", "alone: points",
+            "all but: SQNR (dB)", "all but: points", "recovery (points)"}, rows);
     }
 
     private void chart(String svg) {

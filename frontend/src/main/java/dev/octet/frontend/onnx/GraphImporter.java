@@ -315,6 +315,20 @@ final class GraphImporter {
         if (inputs.size() > sig.maxInputs()) {
             throw error(n, "has " + inputs.size() + " operands; " + op + " takes at most " + sig.maxInputs());
         }
+        if (inputs.size() < sig.minInputs() || inputs.subList(0, sig.minInputs()).contains(null)) {
+            throw error(n, "needs " + sig.minInputs() + " operands (" + op + "), has "
+                    + inputs.stream().filter(java.util.Objects::nonNull).count());
+        }
+        // Shape inference trusts the signature: check what it declares before running it.
+        for (var spec : sig.attributes().values()) {
+            if (spec.required() && !attrs.has(spec.name())) {
+                throw error(n, "attribute '" + spec.name() + "' is required");
+            }
+            if (attrs.has(spec.name()) && attrs.get(spec.name()).kind() != spec.kind()) {
+                throw error(n, "attribute '" + spec.name() + "' must be " + spec.kind().name().toLowerCase()
+                        + ", got " + attrs.get(spec.name()).kind().name().toLowerCase());
+            }
+        }
         List<TensorType> types = new ArrayList<>();
         List<Tensor> known = new ArrayList<>();
         for (Value v : inputs) {

@@ -74,9 +74,15 @@ final class OpsetAdapter {
     }
 
     private Canonical legacySoftmax(NodeProto n, List<Value> in, Attributes attrs) {
+        if (in.size() != 1 || in.getFirst() == null || n.getOutputCount() != 1) {
+            throw importer.error(n, "takes one operand and gives one result");
+        }
         Value x = in.getFirst();
         Shape shape = x.type().shape();
         long axisAttr = attrs.getInt("axis", 1);
+        if (axisAttr < -shape.rank() || axisAttr >= Math.max(shape.rank(), 1)) {
+            throw importer.error(n, "axis " + axisAttr + " is out of range for " + x.type());
+        }
         int axis = (int) (axisAttr < 0 ? axisAttr + shape.rank() : axisAttr);
         if (axis == shape.rank() - 1) {
             return new Canonical(n.getOpType(), in, attrs.with("axis", new Attribute.IntAttr(-1)), false);

@@ -92,7 +92,7 @@ class HostileModelsTest {
                   %w = Constant() {value = random<f32[1000000,1000000], 1>} : f32[1000000,1000000]
                   return %w
                 }""";
-        refusedCheaply(IrException.class, "has 1000000000000 elements, more than the limit",
+        refusedCheaply(IrException.class, "need 4000000000000 bytes, more than the limit",
                 () -> IrTextParser.parse(text, "big.oir"));
     }
 

@@ -45,6 +45,15 @@ import org.antlr.v4.runtime.tree.TerminalNode;
  * (so that the verifier, not the parser, reports cycles), but never to values defined nowhere.
  */
 public final class IrTextParser {
+    /**
+     * The most bytes the constants of one file may take ({@code random}, {@code splat}, {@code dense} and
+     * {@code file} literals together): a few lines of text must not ask for gigabytes. 1 GiB unless the system
+     * property {@code octet.ir.maxLiteralBytes} says otherwise.
+     */
+    public static final long MAX_LITERAL_BYTES = Long.getLong("octet.ir.maxLiteralBytes", 1L << 30);
+
+    private long literalBytes;
+
     private final String source;
     private final Path baseDir;
     private final Map<String, Value> scope = new HashMap<>();
@@ -262,6 +271,19 @@ public final class IrTextParser {
         String kind = t.ident().getText();
         TensorType type = type(t.type());
         List<OctetIRParser.LiteralArgContext> args = t.literalArg();
+        if (type.shape().isStatic() && !kind.equals("elided")) {
+            long bytes;
+            try {
+                bytes = Math.multiplyExact(type.shape().elementCount(), Math.max(type.elementType().byteSize(), 1));
+            } catch (ArithmeticException e) {
+                throw error(t.start, "tensor " + type + " overflows a 64-bit element count");
+            }
+            literalBytes = bytes > MAX_LITERAL_BYTES ? bytes : literalBytes + bytes;
+            if (literalBytes > MAX_LITERAL_BYTES) {
+                throw error(t.start, "tensor " + type + ": the constants of this file need " + literalBytes
+                        + " bytes, more than the limit " + MAX_LITERAL_BYTES + " (-Doctet.ir.maxLiteralBytes)");
+            }
+        }
         try {
             return switch (kind) {
                 case "dense" -> {

@@ -49,9 +49,24 @@ public final class StaticQuantizer {
 
     public static Result quantize(Graph floatGraph, Tensor calibration, InsertQdqPass.Config config,
                                   Predicate<Node> keepFloat, QuantizationProgress progress) {
+        return quantize(calibrate(floatGraph, calibration, progress), config, keepFloat, progress);
+    }
+
+    /** A prepared float graph with its calibration: quantize it many ways (mixed precision) calibrating once. */
+    public record Calibrated(Graph prepared, CalibrationProfile profile, Tensor calibration) {
+    }
+
+    public static Calibrated calibrate(Graph floatGraph, Tensor calibration, QuantizationProgress progress) {
         Graph prepared = floatGraph.copy();
         PassManager.of(PREPARE).run(prepared);
-        CalibrationProfile profile = Calibrator.calibrate(prepared, calibration, 100, progress);
+        return new Calibrated(prepared, Calibrator.calibrate(prepared, calibration, 100, progress), calibration);
+    }
+
+    public static Result quantize(Calibrated c, InsertQdqPass.Config config, Predicate<Node> keepFloat,
+                                  QuantizationProgress progress) {
+        Graph prepared = c.prepared();
+        Tensor calibration = c.calibration();
+        CalibrationProfile profile = c.profile();
         Graph qdq = prepared.copy();
         InsertQdqPass insert = new InsertQdqPass(profile, config, keepFloat);
         insert.run(qdq, new PassContext());
