@@ -78,16 +78,8 @@ final class CompileCommand implements Callable<Integer> {
             description = "Calibration samples [N, ...] (.npy float32, or IDX images scaled to [0, 1]).")
     Path calibration;
 
-    @Option(names = "--calibrate", defaultValue = "minmax", paramLabel = "METHOD",
-            description = "Range method: minmax, percentile:99.99, entropy or mse. Default: ${DEFAULT-VALUE}.")
-    String method;
-
-    @Option(names = "--activations", defaultValue = "u8", paramLabel = "TYPE",
-            description = "Activation type: u8 (asymmetric), i8 (asymmetric) or i8-symmetric. Default: ${DEFAULT-VALUE}.")
-    String activations;
-
-    @Option(names = "--per-tensor", description = "One weight scale per tensor instead of per output channel.")
-    boolean perTensor;
+    @Mixin
+    RangeOptions ranges;
 
     @Option(names = "--target", defaultValue = "auto", paramLabel = "T",
             description = "auto, avx512-vnni, avx2, neon-dot or scalar. Default: ${DEFAULT-VALUE}.")
@@ -174,7 +166,7 @@ final class CompileCommand implements Callable<Integer> {
         }
         MixedPrecision.Budget budget = maxAccuracyDrop == null ? null
                 : new MixedPrecision.Budget(maxAccuracyDrop, maxClassDrop, minInt8Macs);
-        ModelCompilation.Options options = new ModelCompilation.Options(p, calib, method, activations, perTensor, t,
+        ModelCompilation.Options options = new ModelCompilation.Options(p, calib, ranges.method, ranges.activations, ranges.perTensor, t,
                 keepFp32, name, baseName(model), JvmCompiler.sha256(sourceBytes), budget,
                 valid == null ? null : new LabeledSamples(valid.samples(), valid.labels()), smoothQuant);
         ModelCompilation.Result result;
@@ -245,8 +237,9 @@ final class CompileCommand implements Callable<Integer> {
             facts.put("model", model.toString());
             facts.put("output", output + " (" + BeforeAfterTable.bytes(Files.size(output)) + ")");
             facts.put("class", name);
-            facts.put("precision", p.id() + (p == Precision.FP32 ? "" : ", calibration " + method + ", activations "
-                    + activations + (perTensor ? ", per-tensor weights" : ", per-channel weights")));
+            facts.put("precision", p.id() + (p == Precision.FP32 ? "" : ", calibration " + ranges.method
+                    + ", activations " + ranges.activations + (ranges.perTensor ? ", per-tensor weights"
+                    : ", per-channel weights")));
             facts.put("target", t.id());
             facts.put("int8 share of MACs", String.format(Locale.ROOT, "%.1f%%",
                     summary.macs() == 0 ? 0.0 : 100.0 * summary.int8Macs() / summary.macs()));

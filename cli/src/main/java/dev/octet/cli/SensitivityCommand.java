@@ -3,7 +3,6 @@ package dev.octet.cli;
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.GsonBuilder;
 import dev.octet.api.LabeledSamples;
-import dev.octet.api.ModelCompilation;
 import dev.octet.api.SampleFiles;
 import dev.octet.api.Sensitivity;
 import dev.octet.cli.data.LabeledData;
@@ -44,16 +43,8 @@ final class SensitivityCommand implements Callable<Integer> {
     @Option(names = "--labels", required = true, paramLabel = "Y.npy|IDX", description = "Validation labels.")
     Path labels;
 
-    @Option(names = "--calibrate", defaultValue = "minmax", paramLabel = "METHOD",
-            description = "Range method. Default: ${DEFAULT-VALUE}.")
-    String method;
-
-    @Option(names = "--activations", defaultValue = "u8", paramLabel = "TYPE",
-            description = "u8, i8 or i8-symmetric. Default: ${DEFAULT-VALUE}.")
-    String activations;
-
-    @Option(names = "--per-tensor", description = "One weight scale per tensor.")
-    boolean perTensor;
+    @Mixin
+    RangeOptions ranges;
 
     @Option(names = "--json", paramLabel = "F", description = "Write the ranking as JSON.")
     Path json;
@@ -75,12 +66,7 @@ final class SensitivityCommand implements Callable<Integer> {
         long[] shape = Commands.sampleShape(source, model);
         Tensor calib = SampleFiles.read(calibration, shape);
         LabeledData valid = LabeledData.read(data, labels, shape, CompileCommand.outputClasses(source));
-        InsertQdqPass.Config config;
-        try {
-            config = ModelCompilation.staticConfig(method, activations, perTensor);
-        } catch (ModelCompilation.OptionException e) {
-            throw new Main.UserError(e.getMessage(), true, e.hint());
-        }
+        InsertQdqPass.Config config = ranges.config();
         StaticQuantizer.Calibrated calibrated = StaticQuantizer.calibrate(source, calib, progress.quantization());
         Sensitivity.Report r = Sensitivity.analyze(calibrated, config,
                 new LabeledSamples(valid.samples(), valid.labels()), dev.octet.backends.jvm.Target.AUTO,
@@ -105,7 +91,7 @@ final class SensitivityCommand implements Callable<Integer> {
         if (html != null) {
             Map<String, String> facts = new LinkedHashMap<>();
             facts.put("model", model.toString());
-            facts.put("calibration", calibration + " (" + method + ", " + activations + ")");
+            facts.put("calibration", calibration + " (" + ranges.method + ", " + ranges.activations + ")");
             facts.put("validation", data + " (" + valid.size() + " samples)");
             Commands.writeText(html, HtmlReport.render("Octet sensitivity: " + model.getFileName(), facts, null,
                     null, r, null));

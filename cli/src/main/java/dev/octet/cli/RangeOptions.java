@@ -1,0 +1,28 @@
+package dev.octet.cli;
+
+import dev.octet.api.ModelCompilation;
+import dev.octet.passes.quant.InsertQdqPass;
+import picocli.CommandLine.Option;
+
+/** How static int8 chooses ranges and types: the flags compile and sensitivity share. */
+final class RangeOptions {
+    @Option(names = "--calibrate", defaultValue = "minmax", paramLabel = "METHOD",
+            description = "Range method: minmax, percentile:99.99, entropy or mse. Default: ${DEFAULT-VALUE}.")
+    String method;
+
+    @Option(names = "--activations", defaultValue = "u8", paramLabel = "TYPE",
+            description = "Activation type: u8 (asymmetric), i8 (asymmetric) or i8-symmetric. Default: ${DEFAULT-VALUE}.")
+    String activations;
+
+    @Option(names = "--per-tensor", description = "One weight scale per tensor instead of per output channel.")
+    boolean perTensor;
+
+    /** The static quantization configuration these flags describe (bias correction on). */
+    InsertQdqPass.Config config() {
+        try {
+            return ModelCompilation.staticConfig(method, activations, perTensor);
+        } catch (ModelCompilation.OptionException e) {
+            throw new Main.UserError(e.getMessage(), true, e.hint());
+        }
+    }
+}
