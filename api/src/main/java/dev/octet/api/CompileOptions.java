@@ -18,9 +18,15 @@ import java.util.Objects;
  * @param target      code-generation target
  * @param keepFp32    layers to leave in float, by source name or glob
  * @param className   binary name of the generated class; null for {@code dev.octet.models.<ModelFileName>}
+ * @param smoothQuant SmoothQuant migration strength before static int8, or null for none
+ * @param budget      for {@link Precision#MIXED} without {@code keepFp32}: the accuracy budget the automatic choice
+ *                    must meet on {@code validation}/{@code labels}
+ * @param validation  labelled samples for the budget (.npy or IDX)
+ * @param labels      their labels
  */
 public record CompileOptions(Precision precision, Path calibration, String method, String activations,
-                             boolean perTensor, Target target, List<String> keepFp32, String className) {
+                             boolean perTensor, Target target, List<String> keepFp32, String className,
+                             Double smoothQuant, MixedPrecision.Budget budget, Path validation, Path labels) {
     public CompileOptions {
         Objects.requireNonNull(precision, "precision");
         Objects.requireNonNull(method, "method");
@@ -43,6 +49,23 @@ public record CompileOptions(Precision precision, Path calibration, String metho
         private Target target = Target.AUTO;
         private List<String> keepFp32 = List.of();
         private String className;
+        private Double smoothQuant;
+        private MixedPrecision.Budget budget;
+        private Path validation;
+        private Path labels;
+
+        public Builder smoothQuant(Double alpha) {
+            this.smoothQuant = alpha;
+            return this;
+        }
+
+        /** The automatic mixed-precision budget and the labelled data it is verified on. */
+        public Builder budget(MixedPrecision.Budget b, Path validationSamples, Path validationLabels) {
+            this.budget = b;
+            this.validation = validationSamples;
+            this.labels = validationLabels;
+            return this;
+        }
 
         public Builder precision(Precision p) {
             this.precision = p;
@@ -86,7 +109,7 @@ public record CompileOptions(Precision precision, Path calibration, String metho
 
         public CompileOptions build() {
             return new CompileOptions(precision, calibration, method, activations, perTensor, target, keepFp32,
-                    className);
+                    className, smoothQuant, budget, validation, labels);
         }
     }
 }

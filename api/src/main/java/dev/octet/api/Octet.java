@@ -106,13 +106,24 @@ public final class Octet {
 
     private static ModelCompilation.Options internal(Graph graph, CompileOptions o, String className,
                                                      String modelName, String sha256) {
-        Tensor calibration = o.calibration() == null ? null : SampleFiles.read(o.calibration(), sampleShape(graph));
+        long[] shape = sampleShape(graph);
+        Tensor calibration = o.calibration() == null ? null : SampleFiles.read(o.calibration(), shape);
+        LabeledSamples validation = null;
+        if (o.validation() != null && o.labels() != null) {
+            Tensor x = SampleFiles.read(o.validation(), shape);
+            long[] y = SampleFiles.readLabels(o.labels());
+            if (y.length != x.shape().size(0)) {
+                throw new SampleFiles.DataException(o.labels() + ": " + y.length + " labels for " + x.shape().size(0)
+                        + " samples in " + o.validation());
+            }
+            validation = new LabeledSamples(x, y);
+        }
         return new ModelCompilation.Options(o.precision(), calibration, o.method(), o.activations(), o.perTensor(),
-                o.target(), o.keepFp32(), className, modelName, sha256);
+                o.target(), o.keepFp32(), className, modelName, sha256, o.budget(), validation, o.smoothQuant());
     }
 
     private static CompileOptions withClassName(CompileOptions o, String className) {
         return new CompileOptions(o.precision(), o.calibration(), o.method(), o.activations(), o.perTensor(),
-                o.target(), o.keepFp32(), className);
+                o.target(), o.keepFp32(), className, o.smoothQuant(), o.budget(), o.validation(), o.labels());
     }
 }

@@ -65,6 +65,21 @@ class OctetTest {
     }
 
     @Test
+    void mixedPrecisionWithABudgetThroughTheApi() {
+        CompileOptions options = CompileOptions.builder().precision(Precision.MIXED).calibration(CALIB)
+                .budget(new MixedPrecision.Budget(0.5, 2.0, 0.8), TESTDATA.resolve("data/fashion-test-1000.npy"),
+                        TESTDATA.resolve("data/fashion-test-1000-labels.npy"))
+                .build();
+        ModelCompilation.Result r = Octet.compile(TESTDATA.resolve("models/fashion-cnn.onnx"), options);
+        MixedPrecision.Selection s = r.selection();
+        assertTrue(s != null && s.int8MacShare() >= 0.8, "selection " + s);
+        assertTrue(100 * (s.floatAccuracy() - s.accuracy()) <= 0.5, s.floatAccuracy() + " -> " + s.accuracy());
+        assertEquals(4, s.layers().size());
+        assertEquals(4, s.sensitivity().ranking().size());
+        assertEquals("mixed", r.artifact().metadata().precision());
+    }
+
+    @Test
     void optionErrorsSayWhatIsMissing() {
         var e = assertThrows(ModelCompilation.OptionException.class,
                 () -> Octet.compile(MLP, CompileOptions.builder().precision(Precision.INT8).build()));

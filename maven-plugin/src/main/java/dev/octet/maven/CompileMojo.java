@@ -1,6 +1,7 @@
 package dev.octet.maven;
 
 import dev.octet.api.CompileOptions;
+import dev.octet.api.MixedPrecision;
 import dev.octet.api.ModelCompilation;
 import dev.octet.api.Octet;
 import dev.octet.api.Precision;
@@ -190,6 +191,11 @@ public class CompileMojo extends AbstractMojo {
                     .keepFp32(m.keepFp32 != null ? m.keepFp32 : List.of())
                     .className(m.className != null ? m.className
                             : packageName + "." + dev.octet.backends.jvm.ClassNames.javaIdentifier(base))
+                    .smoothQuant(m.smoothQuant)
+                    .budget(m.maxAccuracyDrop == null ? null : new MixedPrecision.Budget(m.maxAccuracyDrop,
+                            m.maxClassDrop, m.minInt8Macs != null ? m.minInt8Macs : 0.5),
+                            m.validation == null ? null : m.validation.toPath(),
+                            m.labels == null ? null : m.labels.toPath())
                     .build();
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException("octet: " + m.file + ": " + e.getMessage(), e);
@@ -207,7 +213,7 @@ public class CompileMojo extends AbstractMojo {
                     md.update(Files.readAllBytes(f.toPath()));
                 }
             }
-            md.update((o + "|" + m.maxAccuracyDrop + "|" + getClass().getPackage().getImplementationVersion())
+            md.update((o + "|" + getClass().getPackage().getImplementationVersion())
                     .getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(md.digest());
         } catch (IOException | NoSuchAlgorithmException e) {

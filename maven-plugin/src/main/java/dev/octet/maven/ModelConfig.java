@@ -30,6 +30,15 @@ public class ModelConfig {
     File validation;
     /** Labels of {@code validation}. */
     File labels;
-    /** Fail the build when top-1 accuracy on {@code validation} drops more than this many points. */
+    /**
+     * Fail the build when top-1 accuracy on {@code validation} drops more than this many points; with precision
+     * mixed (and no keepFp32), the budget the automatic choice of float layers must meet.
+     */
     Double maxAccuracyDrop;
+    /** With precision mixed: no class may lose more than this many points. */
+    Double maxClassDrop;
+    /** With precision mixed: the least share of MACs that must stay int8 (default 0.5). */
+    Double minInt8Macs;
+    /** SmoothQuant strength before static int8 (e.g. 0.5); unset: none. */
+    Double smoothQuant;
 }
