@@ -1,7 +1,5 @@
 package dev.octet.frontend.quant;
 
-import dev.octet.frontend.IdxFormat;
-import dev.octet.frontend.NpyFormat;
 import dev.octet.ir.Graph;
 import dev.octet.ir.Node;
 import dev.octet.ir.Tensor;
@@ -14,8 +12,6 @@ import dev.octet.passes.quant.InsertQdqPass;
 import dev.octet.passes.quant.QuantScheme;
 import dev.octet.passes.quant.RangeMethod;
 import dev.octet.passes.quant.StaticQuantizer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -62,15 +58,7 @@ public final class QuantizeStaticPass implements Pass {
 
     @Override
     public boolean run(Graph graph, PassContext context) {
-        if (calibration.isEmpty()) {
-            throw new PipelineException("quantize-static needs calibration=FILE (.npy or IDX images)");
-        }
-        Path file = Path.of(calibration);
-        if (!Files.isRegularFile(file)) {
-            throw new PipelineException("calibration file " + file + " does not exist");
-        }
-        Tensor samples = file.getFileName().toString().contains("idx") ? IdxFormat.readImages(file)
-                : NpyFormat.read(file);
+        Tensor samples = CalibrationFiles.read(calibration, "quantize-static");
         Graph quantized = StaticQuantizer.quantize(graph, samples, config).graph();
         for (Node n : List.copyOf(graph.nodes())) {
             graph.remove(n);

@@ -1,7 +1,5 @@
 package dev.octet.frontend.quant;
 
-import dev.octet.frontend.IdxFormat;
-import dev.octet.frontend.NpyFormat;
 import dev.octet.ir.Graph;
 import dev.octet.ir.Tensor;
 import dev.octet.passes.Pass;
@@ -10,8 +8,6 @@ import dev.octet.passes.PassInfo;
 import dev.octet.passes.PassOption;
 import dev.octet.passes.PipelineException;
 import dev.octet.passes.quant.SmoothQuant;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -51,15 +47,7 @@ public final class SmoothQuantPass implements Pass {
 
     @Override
     public boolean run(Graph graph, PassContext context) {
-        if (calibration.isEmpty()) {
-            throw new PipelineException("smooth-quant needs calibration=FILE (.npy or IDX images)");
-        }
-        Path file = Path.of(calibration);
-        if (!Files.isRegularFile(file)) {
-            throw new PipelineException("calibration file " + file + " does not exist");
-        }
-        Tensor samples = file.getFileName().toString().contains("idx") ? IdxFormat.readImages(file)
-                : NpyFormat.read(file);
+        Tensor samples = CalibrationFiles.read(calibration, "smooth-quant");
         int smoothed = SmoothQuant.apply(graph, samples, alpha);
         context.count("layernorms-smoothed", smoothed);
         return smoothed > 0;
