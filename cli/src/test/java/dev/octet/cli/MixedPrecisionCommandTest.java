@@ -92,6 +92,21 @@ class MixedPrecisionCommandTest {
         assertTrue(lostSmooth > lost + 1.0, "SmoothQuant gives back over a point: " + lost + " -> " + lostSmooth);
     }
 
+    @Test
+    void aModelWithoutInputNormalizationKeepsItsFirstLayerInFloat() {
+        String features = CliSupport.TESTDATA.resolve("models/fashion-features-mlp.onnx").toString();
+        CliSupport.Result plain = ok("compile", features, "-o", dir.resolve("fm.jar").toString(), "--calibration",
+                calib, "--validation", x, "--labels", y, "-q");
+        assertTrue(change(plain.out()) < -5, "plain int8 erases the pixels: " + plain.out());
+        CliSupport.Result mixed = ok("compile", features, "-o", dir.resolve("fm-mixed.jar").toString(), "--precision",
+                "mixed", "--max-accuracy-drop", "1.0", "--calibration", calib, "--validation", x, "--labels", y,
+                "-q");
+        // One of 300 samples is 0.33 points: the budget allows up to three flips.
+        assertTrue(mixed.out().contains("kept in float: /fc1/Gemm\n") && mixed.out().contains("(84.8% of MACs)"),
+                mixed.out());
+        assertTrue(change(mixed.out()) >= -1.0, mixed.out());
+    }
+
     private static double change(String out) {
         Matcher m = Pattern.compile("(?m)^accuracy\\s+[0-9.]+%\\s+[0-9.]+%\\s+([+-][0-9.]+) pt").matcher(out);
         assertTrue(m.find(), out);

@@ -8,6 +8,6 @@ import java.util.List;
 public final class FrontendPasses implements PassProvider {
     @Override
     public List<PassInfo> passes() {
-        return List.of(QuantizeStaticPass.INFO, SmoothQuantPass.INFO);
+        return List.of(QuantizeStaticPass.INFO, SmoothQuantPass.INFO, BiasCorrectionPass.INFO);
     }
 }

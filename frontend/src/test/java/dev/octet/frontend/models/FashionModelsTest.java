@@ -63,7 +63,7 @@ class FashionModelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fashion-mlp", "fashion-cnn", "fashion-transformer"})
+    @ValueSource(strings = {"fashion-mlp", "fashion-cnn", "fashion-transformer", "fashion-features-mlp"})
     void floatModelsReproducePyTorch(String model) throws IOException {
         Graph g = OnnxReader.read(TESTDATA.resolve("models/" + model + ".onnx"));
         float[] actual = logits(g);
