@@ -5,6 +5,8 @@ import dev.octet.backends.jvm.Target;
 import dev.octet.ir.Graph;
 import dev.octet.ir.Tensor;
 import dev.octet.runtime.OctetModel;
+import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
 /**
  * Validation data for choosing precisions: samples with labels, and the measures taken on them. A graph is measured
@@ -13,6 +15,38 @@ import dev.octet.runtime.OctetModel;
 public record LabeledSamples(Tensor samples, long[] labels) {
     /** Top-1 classes and the raw outputs of {@code graph} on the samples. */
     public record Outputs(float[] logits, int[] top1, int classes) {
+        /**
+         * Runs {@code model} over {@code samples} ([N, ...]) in batches of {@code batch}; {@code onSamples} hears how
+         * many samples each batch finished. Top-1 is the first index of the largest output (NaN never wins).
+         */
+        public static Outputs of(OctetModel model, Tensor samples, int batch, LongConsumer onSamples) {
+            int n = (int) samples.shape().size(0);
+            int in = samples.size() / n;
+            long[] out = model.outputShape();
+            int classes = (int) out[out.length - 1];
+            float[] logits = new float[n * classes];
+            float[] chunk = new float[batch * in];
+            float[] y = new float[batch * classes];
+            for (int start = 0; start < n; start += batch) {
+                int b = Math.min(batch, n - start);
+                System.arraycopy(samples.floats(), start * in, chunk, 0, b * in);
+                model.predict(chunk, b, y);
+                System.arraycopy(y, 0, logits, start * classes, b * classes);
+                onSamples.accept(b);
+            }
+            int[] top1 = new int[n];
+            for (int i = 0; i < n; i++) {
+                int best = 0;
+                for (int c = 1; c < classes; c++) {
+                    if (logits[i * classes + c] > logits[i * classes + best]) {
+                        best = c;
+                    }
+                }
+                top1[i] = best;
+            }
+            return new Outputs(logits, top1, classes);
+        }
+
         public double accuracy(long[] labels) {
             long correct = 0;
             for (int i = 0; i < labels.length; i++) {
@@ -49,36 +83,23 @@ public record LabeledSamples(Tensor samples, long[] labels) {
         }
     }
 
+    /** Samples shaped for the model and their labels, checked to match in count. */
+    public static LabeledSamples read(Path samplesFile, Path labelsFile, long[] sampleShape) {
+        Tensor x = SampleFiles.read(samplesFile, sampleShape);
+        long[] y = SampleFiles.readLabels(labelsFile);
+        if (y.length != x.shape().size(0)) {
+            throw new SampleFiles.DataException(labelsFile + ": " + y.length + " labels for " + x.shape().size(0)
+                    + " samples in " + samplesFile);
+        }
+        return new LabeledSamples(x, y);
+    }
+
     public int size() {
         return labels.length;
     }
 
+    /** Compiles {@code graph} in-process and runs it on the samples. */
     public Outputs run(Graph graph, Target target) {
-        OctetModel model = JvmCompiler.load(graph, target);
-        int n = labels.length;
-        int in = samples.size() / n;
-        long[] out = model.outputShape();
-        int classes = (int) out[out.length - 1];
-        float[] logits = new float[n * classes];
-        int batch = 64;
-        float[] chunk = new float[batch * in];
-        float[] y = new float[batch * classes];
-        for (int start = 0; start < n; start += batch) {
-            int b = Math.min(batch, n - start);
-            System.arraycopy(samples.floats(), start * in, chunk, 0, b * in);
-            model.predict(chunk, b, y);
-            System.arraycopy(y, 0, logits, start * classes, b * classes);
-        }
-        int[] top1 = new int[n];
-        for (int i = 0; i < n; i++) {
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (logits[i * classes + c] > logits[i * classes + best]) {
-                    best = c;
-                }
-            }
-            top1[i] = best;
-        }
-        return new Outputs(logits, top1, classes);
+        return Outputs.of(JvmCompiler.load(graph, target), samples, 64, done -> { });
     }
 }

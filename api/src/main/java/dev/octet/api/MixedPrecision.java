@@ -47,7 +47,8 @@ public final class MixedPrecision {
 
     public static Selection select(StaticQuantizer.Calibrated c, InsertQdqPass.Config config, LabeledSamples data,
                                    Budget budget, Target target, QuantizationProgress progress) {
-        Sensitivity.Report report = Sensitivity.analyze(c, config, data, target, progress);
+        LabeledSamples.Outputs reference = data.run(c.prepared(), target);
+        Sensitivity.Report report = Sensitivity.analyze(c, config, data, reference, target, progress);
         List<Node> layers = ModelCompilation.quantizableLayers(c.prepared());
         Map<String, Long> macs = new HashMap<>();
         long quantizable = 0;
@@ -58,7 +59,6 @@ public final class MixedPrecision {
         // The share counts every layer's MACs: those static int8 cannot take (activation x activation products
         // such as attention scores) stay float whatever is chosen.
         long total = c.prepared().nodes().stream().mapToLong(Macs::perSample).sum();
-        LabeledSamples.Outputs reference = data.run(c.prepared(), target);
         double floatAcc = reference.accuracy(data.labels());
         double[] floatPerClass = reference.perClass(data.labels());
         Set<String> keep = new HashSet<>();

@@ -108,16 +108,8 @@ public final class Octet {
                                                      String modelName, String sha256) {
         long[] shape = sampleShape(graph);
         Tensor calibration = o.calibration() == null ? null : SampleFiles.read(o.calibration(), shape);
-        LabeledSamples validation = null;
-        if (o.validation() != null && o.labels() != null) {
-            Tensor x = SampleFiles.read(o.validation(), shape);
-            long[] y = SampleFiles.readLabels(o.labels());
-            if (y.length != x.shape().size(0)) {
-                throw new SampleFiles.DataException(o.labels() + ": " + y.length + " labels for " + x.shape().size(0)
-                        + " samples in " + o.validation());
-            }
-            validation = new LabeledSamples(x, y);
-        }
+        LabeledSamples validation = o.validation() != null && o.labels() != null
+                ? LabeledSamples.read(o.validation(), o.labels(), shape) : null;
         return new ModelCompilation.Options(o.precision(), calibration, o.method(), o.activations(), o.perTensor(),
                 o.target(), o.keepFp32(), className, modelName, sha256, o.budget(), validation, o.smoothQuant());
     }

@@ -40,11 +40,17 @@ public final class Sensitivity {
 
     public static Report analyze(StaticQuantizer.Calibrated calibrated, InsertQdqPass.Config config,
                                  LabeledSamples data, Target target, QuantizationProgress progress) {
+        return analyze(calibrated, config, data, data.run(calibrated.prepared(), target), target, progress);
+    }
+
+    /** As above, with the float graph's outputs on {@code data} already measured. */
+    public static Report analyze(StaticQuantizer.Calibrated calibrated, InsertQdqPass.Config config,
+                                 LabeledSamples data, LabeledSamples.Outputs reference, Target target,
+                                 QuantizationProgress progress) {
         InsertQdqPass.Config sweep = config.withBiasCorrection(false);
         List<Node> layers = ModelCompilation.quantizableLayers(calibrated.prepared());
         long steps = 2L * layers.size() + 2;
         long done = 0;
-        LabeledSamples.Outputs reference = data.run(calibrated.prepared(), target);
         progress.advance("sensitivity", ++done, steps);
         double floatAcc = reference.accuracy(data.labels());
         LabeledSamples.Outputs int8 = data.run(StaticQuantizer.quantize(calibrated, sweep, n -> false,

@@ -1,11 +1,11 @@
 package dev.octet.cli;
 
+import dev.octet.api.LabeledSamples;
 import dev.octet.api.ModelCompilation;
 import dev.octet.api.Octet;
 import dev.octet.cli.data.LabeledData;
 import dev.octet.cli.eval.EvalReport;
 import dev.octet.cli.eval.ClassAccuracy;
-import dev.octet.cli.eval.Predictions;
 import dev.octet.cli.eval.Timing;
 import dev.octet.cli.model.RunnableModel;
 import dev.octet.frontend.ModelLoader;
@@ -45,7 +45,7 @@ final class Commands {
     /** Accuracy and timing of one model, with progress bars. */
     static EvalReport.Measured measure(RunnableModel model, LabeledData data, int batch, Progress progress) {
         Progress.Bar bar = progress.start("evaluating " + model.label(), data.size(), "samples");
-        int[] top1 = Predictions.top1(model, data.samples(), batch, bar::step);
+        int[] top1 = LabeledSamples.Outputs.of(model.instance(), data.samples(), batch, bar::step).top1();
         bar.finish();
         ClassAccuracy accuracy = ClassAccuracy.of(data.labels(), top1, model.outputSize());
         Progress.Bar timing = progress.start("timing " + model.label(), 3, "phases");

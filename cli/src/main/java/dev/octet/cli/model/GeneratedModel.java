@@ -69,6 +69,11 @@ final class GeneratedModel implements RunnableModel {
     }
 
     @Override
+    public OctetModel instance() {
+        return model;
+    }
+
+    @Override
     public void predict(float[] in, int batch, float[] out) {
         model.predict(in, batch, out);
     }

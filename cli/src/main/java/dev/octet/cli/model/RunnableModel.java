@@ -1,5 +1,7 @@
 package dev.octet.cli.model;
 
+import dev.octet.runtime.OctetModel;
+
 /**
  * A model the CLI can run: a generated class, loaded from a jar or compiled in-process. Inputs and outputs are
  * float rows, one per sample.
@@ -22,6 +24,9 @@ public interface RunnableModel {
 
     /** Floats per output sample. */
     int outputSize();
+
+    /** The generated class's instance. */
+    OctetModel instance();
 
     /** Runs {@code batch} samples; allocation-free in steady state. */
     void predict(float[] in, int batch, float[] out);

@@ -9,7 +9,6 @@ import dev.octet.passes.Pass;
 import dev.octet.passes.PassContext;
 import dev.octet.passes.PassInfo;
 import dev.octet.passes.PassManager;
-import dev.octet.passes.PassOption;
 import dev.octet.passes.PipelineException;
 import dev.octet.passes.quant.InsertQdqPass;
 import dev.octet.passes.quant.StaticQuantizer;
@@ -31,10 +30,7 @@ public final class BiasCorrectionPass implements Pass {
             "Fold int8's measured mean output error into the float biases",
             "Quantizes a copy as quantize-static would, measures each layer's mean per-channel output error on the "
                     + "calibration samples, and adds it to the layer's float bias.",
-            List.of(new PassOption("calibration", "samples file: .npy [N, ...] or IDX images", ""),
-                    new PassOption("method", "range method: minmax, percentile:P, entropy or mse", "minmax"),
-                    new PassOption("activations", "activation type: u8, i8 or i8-symmetric", "u8"),
-                    new PassOption("per-tensor", "one scale per weight tensor instead of per output channel", "false")),
+            QuantizeStaticPass.STATIC_OPTIONS,
             options -> new BiasCorrectionPass(options.getString("calibration"), QuantizeStaticPass.config(
                     options.getString("method"), options.getString("activations"),
                     Boolean.parseBoolean(options.getString("per-tensor")), true)));

@@ -20,15 +20,19 @@ import java.util.List;
  * calibration, Q/DQ insertion, bias correction, lowering to integer ops.
  */
 public final class QuantizeStaticPass implements Pass {
+    /** The options of static quantization that bias-correction takes too: samples, ranges, types. */
+    static final List<PassOption> STATIC_OPTIONS = List.of(
+            new PassOption("calibration", "samples file: .npy [N, ...] or IDX images (gzipped or not)", ""),
+            new PassOption("method", "range method: minmax, percentile:P, entropy or mse", "minmax"),
+            new PassOption("activations", "activation type: u8, i8 or i8-symmetric", "u8"),
+            new PassOption("per-tensor", "one scale per weight tensor instead of per output channel", "false"));
+
     public static final PassInfo INFO = new PassInfo("quantize-static",
             "Static int8 quantization calibrated on a file of samples",
             "Fuses, calibrates on the samples (.npy [N, ...] or IDX images), inserts Q/DQ from the chosen ranges, "
                     + "corrects biases and lowers to integer ops.",
-            List.of(new PassOption("calibration", "samples file: .npy [N, ...] or IDX images (gzipped or not)", ""),
-                    new PassOption("method", "range method: minmax, percentile:P, entropy or mse", "minmax"),
-                    new PassOption("activations", "activation type: u8, i8 or i8-symmetric", "u8"),
-                    new PassOption("per-tensor", "one scale per weight tensor instead of per output channel", "false"),
-                    new PassOption("bias-correction", "fold each layer's measured mean error into its bias", "true")),
+            java.util.stream.Stream.concat(STATIC_OPTIONS.stream(), java.util.stream.Stream.of(new PassOption(
+                    "bias-correction", "fold each layer's measured mean error into its bias", "true"))).toList(),
             options -> new QuantizeStaticPass(options.getString("calibration"), config(
                     options.getString("method"), options.getString("activations"),
                     Boolean.parseBoolean(options.getString("per-tensor")),
