@@ -278,7 +278,19 @@ final class GraphImporter {
 
     // ---- nodes --------------------------------------------------------------------------------------------
 
+    /**
+     * Imports one node. Attribute accessors, the opset adapter and shape inference report a bad node with
+     * OpException, IllegalArgumentException or ArithmeticException; each becomes one error naming the node.
+     */
     private void importNode(NodeProto n) {
+        try {
+            importNodeUnchecked(n);
+        } catch (OpException | IllegalArgumentException | ArithmeticException e) {
+            throw error(n, e.getMessage());
+        }
+    }
+
+    private void importNodeUnchecked(NodeProto n) {
         Attributes attrs = attributes(n);
         List<Value> inputs = new ArrayList<>();
         for (String in : n.getInputList()) {
@@ -335,12 +347,7 @@ final class GraphImporter {
             types.add(v == null ? null : v.type());
             known.add(constantOf(v));
         }
-        List<TensorType> inferred;
-        try {
-            inferred = schema.inferTypes(new OpContext(types, known, attrs, outputNames.size()));
-        } catch (OpException | IllegalArgumentException | ArithmeticException e) {
-            throw error(n, e.getMessage());
-        }
+        List<TensorType> inferred = schema.inferTypes(new OpContext(types, known, attrs, outputNames.size()));
         List<Value> results = new ArrayList<>();
         for (int i = 0; i < outputNames.size(); i++) {
             String name = outputNames.get(i);
