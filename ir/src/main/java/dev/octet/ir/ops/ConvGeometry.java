@@ -47,6 +47,9 @@ final class ConvGeometry {
         this.dilations = orOnes(attrs.getInts("dilations"), "dilations");
         this.inSpatial = inShape.dims().subList(2, inShape.rank());
         long[] pads = attrs.getInts("pads");
+        if (pads != null && pads.length != 2 * spatialRank) {
+            throw new OpException("pads needs " + 2 * spatialRank + " entries, got " + pads.length);
+        }
         String autoPad = attrs.getString("auto_pad", "NOTSET");
         padBegin = new long[spatialRank];
         padEnd = new long[spatialRank];
@@ -65,9 +68,6 @@ final class ConvGeometry {
                 case "NOTSET" -> {
                     long pb = pads == null ? 0 : pads[i];
                     long pe = pads == null ? 0 : pads[i + spatialRank];
-                    if (pads != null && pads.length != 2 * spatialRank) {
-                        throw new OpException("pads needs " + 2 * spatialRank + " entries, got " + pads.length);
-                    }
                     if (pb < 0 || pe < 0) {
                         throw new OpException("negative pads are not supported");
                     }
