@@ -327,7 +327,9 @@ final class GraphImporter {
         if (inputs.size() > sig.maxInputs()) {
             throw error(n, "has " + inputs.size() + " operands; " + op + " takes at most " + sig.maxInputs());
         }
-        if (inputs.size() < sig.minInputs() || inputs.subList(0, sig.minInputs()).contains(null)) {
+        // anyMatch, not contains(null): immutable lists (List.of) throw on a null query.
+        if (inputs.size() < sig.minInputs()
+                || inputs.subList(0, sig.minInputs()).stream().anyMatch(java.util.Objects::isNull)) {
             throw error(n, "needs " + sig.minInputs() + " operands (" + op + "), has "
                     + inputs.stream().filter(java.util.Objects::nonNull).count());
         }
