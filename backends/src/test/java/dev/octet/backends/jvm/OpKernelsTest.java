@@ -34,9 +34,18 @@ class OpKernelsTest {
         for (int[] s : mkn) {
             for (String type : List.of("u8", "i8")) {
                 out.add(Arguments.of("MatMulInteger " + type + " " + s[0] + "x" + s[1] + "x" + s[2],
-                        matMulInteger(s[1], s[2], type), s[0], true));
+                        matMulInteger(s[1], s[2], type, type.equals("u8") ? 128 : 0, false), s[0], true));
             }
             out.add(Arguments.of("Gemm f32 " + s[0] + "x" + s[1] + "x" + s[2], gemm(s[1], s[2]), s[0], false));
+        }
+        // Narrow weights ([-127, 127]) take the 16-bit matrix-vector kernel; K not a multiple of 4, N with a tail
+        // after whole chunks, and zero points other than the centering 128.
+        int[][] narrow = {{1, 999, 301}, {1, 1, 1}, {3, 6, 33}, {2, 64, 129}, {1, 784, 256}, {7, 33, 17}};
+        for (int[] s : narrow) {
+            for (Object[] tz : new Object[][] {{"u8", 128}, {"u8", 37}, {"i8", 0}, {"i8", -5}}) {
+                out.add(Arguments.of("MatMulInteger narrow " + tz[0] + " zp " + tz[1] + " " + s[0] + "x" + s[1] + "x"
+                        + s[2], matMulInteger(s[1], s[2], (String) tz[0], (int) tz[1], true), s[0], true));
+            }
         }
         // c, h, w, oc, k, stride, pad, dilation, group
         int[][] convs = {{1, 28, 28, 16, 3, 1, 1, 1, 1}, {3, 17, 17, 17, 3, 2, 1, 1, 1}, {4, 9, 7, 6, 3, 1, 2, 2, 2},
@@ -88,17 +97,27 @@ class OpKernelsTest {
         return s;
     }
 
-    static String matMulInteger(int k, int n, String type) {
+    /** Weights uniform over [-128, 127] (random), or over [-127, 127] (narrow, written out). */
+    static String matMulInteger(int k, int n, String type, int zp, boolean narrow) {
+        String weights = "random<i8[{k},{n}], 11>";
+        if (narrow) {
+            SplittableRandom rng = new SplittableRandom(k * 31L + n);
+            StringBuilder sb = new StringBuilder("dense<i8[{k},{n}], [");
+            for (int i = 0; i < k * n; i++) {
+                sb.append(i == 0 ? "" : ", ").append(rng.nextInt(255) - 127);
+            }
+            weights = sb.append("]>").toString();
+        }
         return fill("""
                 graph @g(%x: f32[N,{k}]) {
                   %s = Constant() {value = dense<f32[], [0.01]>} : f32[]
                   %zp = Constant() {value = dense<{t}[], [{zp}]>} : {t}[]
                   %xq = QuantizeLinear(%x, %s, %zp) : {t}[N,{k}]
-                  %w = Constant() {value = random<i8[{k},{n}], 11>} : i8[{k},{n}]
+                  %w = Constant() {value = WEIGHTS} : i8[{k},{n}]
                   %acc = MatMulInteger(%xq, %w, %zp) : i32[N,{n}]
                   %y = Cast(%acc) {to = 1} : f32[N,{n}]
                   return %y
-                }""", "t", type, "zp", type.equals("u8") ? 128 : 0, "k", k, "n", n);
+                }""".replace("WEIGHTS", weights), "t", type, "zp", zp, "k", k, "n", n);
     }
 
     static String gemm(int k, int n) {

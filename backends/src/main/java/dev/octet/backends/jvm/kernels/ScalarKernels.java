@@ -56,6 +56,11 @@ public final class ScalarKernels {
     public static final int BIN_POW = 6;
 
     /** Weight file: magic, version, then the three arrays little-endian, then a CRC32 of all before it. */
+    /** Floats of the packed B panel the SIMD GEMM keeps in L1 (16 KiB). */
+    public static final int GEMM_PANEL_FLOATS = 4096;
+    /** Scratch of every GEMM call: the panel, then one register block's tile for edge blocks (MR x NR <= 256). */
+    public static final int GEMM_SCRATCH_FLOATS = GEMM_PANEL_FLOATS + 256;
+
     public static final int WEIGHTS_MAGIC = 0x5754434F; // "OCTW" read little-endian
     public static final int WEIGHTS_VERSION = 1;
     public static final int WEIGHTS_HEADER_BYTES = 32;
@@ -291,10 +296,11 @@ public final class ScalarKernels {
 
     /**
      * {@code count} products C[m,n] = A[m,k] * B[k,n], row-major with leading dimensions; consecutive products
-     * are {@code as}, {@code bs}, {@code cs} elements apart (0 shares an operand).
+     * are {@code as}, {@code bs}, {@code cs} elements apart (0 shares an operand). The scratch (a packed panel,
+     * {@link #GEMM_SCRATCH_FLOATS}) is used only by the SIMD variant.
      */
     public static void gemmF32(float[] a, int ao, int lda, int as, float[] b, int bo, int ldb, int bs, float[] c,
-            int co, int ldc, int cs, int count, int m, int n, int k) {
+            int co, int ldc, int cs, int count, int m, int n, int k, float[] scratch, int so) {
         for (int t = 0; t < count; t++) {
             gemm(a, ao + t * as, lda, b, bo + t * bs, ldb, c, co + t * cs, ldc, m, n, k);
         }
@@ -318,19 +324,21 @@ public final class ScalarKernels {
     }
 
     /**
-     * C[m,n] (int32) = A[m,k] (int8, or uint8 when {@code aUnsigned}) * B[k,n] (int8). The float scratch is
-     * used only by the SIMD variant.
+     * C[m,n] (int32) = A[m,k] * B[k,n] (int8), where A is int8 or, with {@code aUnsigned}, uint8 entering
+     * centered (a - 128), so every operand is an int8 value: the caller folds the 128 into its zero-point
+     * correction. {@code narrowWeights} says that no weight is -128 (so a pair of products fits 16 bits, which the
+     * SIMD matrix-vector kernel uses); the scratches are used only by the SIMD variant.
      */
     public static void gemmU8S8(byte[] a, int ao, int lda, boolean aUnsigned, byte[] b, int bo, int ldb, int[] c,
-            int co, int ldc, int m, int n, int k, float[] scratch, int so) {
-        int mask = aUnsigned ? 0xFF : -1;
+            int co, int ldc, int m, int n, int k, boolean narrowWeights, float[] scratch, int so, int[] ints, int io) {
+        int flip = aUnsigned ? 0x80 : 0;
         for (int i = 0; i < m; i++) {
             int ci = co + i * ldc;
             for (int j = 0; j < n; j++) {
                 c[ci + j] = 0;
             }
             for (int p = 0; p < k; p++) {
-                int av = a[ao + i * lda + p] & mask;
+                int av = (byte) (a[ao + i * lda + p] ^ flip);
                 int bp = bo + p * ldb;
                 for (int j = 0; j < n; j++) {
                     c[ci + j] += av * b[bp + j];

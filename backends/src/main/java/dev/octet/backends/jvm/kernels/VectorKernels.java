@@ -1,10 +1,15 @@
 package dev.octet.backends.jvm.kernels;
 
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -32,6 +37,20 @@ public final class VectorKernels {
 
     /** 512 products of |u8 x s8| <= 32640 sum below 2^24: float accumulation is exact. */
     static final int EXACT_K = 512;
+    /** Rows of the GEMM register block. */
+    static final int MR = 6;
+    /** Columns of the GEMM register block: two vectors. */
+    static final int NR = 2 * L;
+    /** Depth of a packed B panel: KC x NR floats fill the panel scratch (16 KiB, in L1) and divide EXACT_K. */
+    static final int KC = ScalarKernels.GEMM_PANEL_FLOATS / NR;
+    /** Shorts and ints of the same vector width: the 16-bit matrix-vector kernel. */
+    static final VectorSpecies<Short> SS = VectorSpecies.of(short.class, FS.vectorShape());
+    static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, FS.vectorShape());
+    /** Columns of one chunk of the 16-bit matrix-vector kernel: a byte vector's worth. */
+    static final int CH = 4 * L;
+    /** Bytes of one panel row, converted to NR floats when int8 weights are packed. */
+    static final VectorSpecies<Byte> PANEL_BYTES = VectorSpecies.of(byte.class,
+            VectorShape.forBitSize(Math.max(64, NR * 8)));
 
     private VectorKernels() {
     }
@@ -48,102 +67,181 @@ public final class VectorKernels {
 
     /**
      * {@code count} products C[m,n] = A[m,k] * B[k,n], row-major with leading dimensions; consecutive products
-     * are {@code as}, {@code bs}, {@code cs} elements apart (0 shares an operand).
+     * are {@code as}, {@code bs}, {@code cs} elements apart (0 shares an operand). Scratch: one packed panel
+     * and an edge tile ({@link ScalarKernels#GEMM_SCRATCH_FLOATS}).
      */
     public static void gemmF32(float[] a, int ao, int lda, int as, float[] b, int bo, int ldb, int bs, float[] c,
-            int co, int ldc, int cs, int count, int m, int n, int k) {
+            int co, int ldc, int cs, int count, int m, int n, int k, float[] scratch, int so) {
         for (int t = 0; t < count; t++) {
-            gemm(a, ao + t * as, lda, b, bo + t * bs, ldb, c, co + t * cs, ldc, m, n, k);
+            gemm(a, ao + t * as, lda, b, null, bo + t * bs, ldb, c, co + t * cs, ldc, m, n, k, false, scratch, so);
         }
     }
 
-    private static void gemm(float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
-            int m, int n, int k) {
-        int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            int j = 0;
-            for (; j + 4 * L <= n; j += 4 * L) {
-                block4x4(a, ao + i * lda, lda, b, bo + j, ldb, c, co + i * ldc + j, ldc, k);
+    /**
+     * C[m,n] = (or +=, with {@code add}) A[m,k] * B[k,n], B given as floats or as int8 bytes (exactly one of
+     * {@code bf}, {@code bb}). Few rows stream B directly; otherwise B is copied, KC rows by NR columns at a time,
+     * into a panel that stays in L1 while every block of MR rows of A passes over it (BLIS's loop order, without
+     * packing A: its MR rows are read in order).
+     */
+    private static void gemm(float[] a, int ao, int lda, float[] bf, byte[] bb, int bo, int ldb, float[] c, int co,
+            int ldc, int m, int n, int k, boolean add, float[] panel, int po) {
+        if (bf != null && m < 4) {
+            for (int i = 0; i < m; i++) {
+                gemvRowF32(a, ao + i * lda, bf, bo, ldb, c, co + i * ldc, n, k, add);
             }
-            for (; j < n; j += L) {
-                block4x1(a, ao + i * lda, lda, b, bo + j, ldb, c, co + i * ldc + j, ldc, k, j, n);
+            return;
+        }
+        int tile = po + ScalarKernels.GEMM_PANEL_FLOATS;
+        int j0 = 0;
+        if (bf != null && m < MR) {
+            // Too few rows to repay packing: the register block reads B in place, each element once.
+            for (; j0 + NR <= n; j0 += NR) {
+                kernel(a, ao, lda, m, bf, bo + j0, ldb, k, panel, tile, NR, false);
+                copyTile(panel, tile, c, co + j0, ldc, m, NR, add);
             }
         }
-        for (; i < m; i++) {
-            gemvRowF32(a, ao + i * lda, b, bo, ldb, c, co + i * ldc, n, k);
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            boolean addBlock = add || p0 > 0;
+            for (int j = j0; j < n; j += NR) {
+                int cols = Math.min(NR, n - j);
+                int from = bo + p0 * ldb + j;
+                if (bf != null) {
+                    packFloats(bf, from, ldb, kc, cols, panel, po);
+                } else {
+                    packBytes(bb, from, ldb, kc, cols, panel, po);
+                }
+                for (int i = 0; i < m; i += MR) {
+                    block(a, ao + i * lda + p0, lda, Math.min(MR, m - i), panel, po, kc, c, co + i * ldc + j, ldc,
+                            cols, addBlock);
+                }
+            }
         }
     }
 
-    private static void block4x4(float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
-            int k) {
-        FloatVector c00 = FloatVector.zero(FS), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        for (int p = 0; p < k; p++) {
-            int bp = bo + p * ldb;
-            FloatVector b0 = FloatVector.fromArray(FS, b, bp);
-            FloatVector b1 = FloatVector.fromArray(FS, b, bp + L);
-            FloatVector b2 = FloatVector.fromArray(FS, b, bp + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(FS, b, bp + 3 * L);
-            FloatVector a0 = FloatVector.broadcast(FS, a[ao + p]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            c03 = a0.fma(b3, c03);
-            FloatVector a1 = FloatVector.broadcast(FS, a[ao + lda + p]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
-            c13 = a1.fma(b3, c13);
-            FloatVector a2 = FloatVector.broadcast(FS, a[ao + 2 * lda + p]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            c22 = a2.fma(b2, c22);
-            c23 = a2.fma(b3, c23);
-            FloatVector a3 = FloatVector.broadcast(FS, a[ao + 3 * lda + p]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            c32 = a3.fma(b2, c32);
-            c33 = a3.fma(b3, c33);
+    /** B[kc rows, cols <= NR columns] into a dense kc x NR panel, zero beyond {@code cols}. */
+    private static void packFloats(float[] b, int bo, int ldb, int kc, int cols, float[] panel, int po) {
+        for (int p = 0; p < kc; p++) {
+            int from = bo + p * ldb;
+            int to = po + p * NR;
+            if (cols == NR) {
+                FloatVector.fromArray(FS, b, from).intoArray(panel, to);
+                FloatVector.fromArray(FS, b, from + L).intoArray(panel, to + L);
+            } else {
+                for (int j = 0; j < NR; j++) {
+                    panel[to + j] = j < cols ? b[from + j] : 0f;
+                }
+            }
         }
-        storeRow(c, co, c00, c01, c02, c03);
-        storeRow(c, co + ldc, c10, c11, c12, c13);
-        storeRow(c, co + 2 * ldc, c20, c21, c22, c23);
-        storeRow(c, co + 3 * ldc, c30, c31, c32, c33);
     }
 
-    private static void storeRow(float[] c, int co, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
+    /** As {@link #packFloats}, converting int8 to (exact) floats. */
+    private static void packBytes(byte[] b, int bo, int ldb, int kc, int cols, float[] panel, int po) {
+        for (int p = 0; p < kc; p++) {
+            int from = bo + p * ldb;
+            int to = po + p * NR;
+            if (cols == NR) {
+                ByteVector w = ByteVector.fromArray(PANEL_BYTES, b, from);
+                ((FloatVector) w.convertShape(VectorOperators.B2F, FS, 0)).intoArray(panel, to);
+                ((FloatVector) w.convertShape(VectorOperators.B2F, FS, 1)).intoArray(panel, to + L);
+            } else {
+                for (int j = 0; j < NR; j++) {
+                    panel[to + j] = j < cols ? b[from + j] : 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * C[rows <= MR, cols <= NR] (+)= A[rows, kc] * panel. A whole block is computed straight into C; an edge
+     * block into the tile after the panel, whose valid part is then copied, so the register block itself never
+     * needs masks or row tests.
+     */
+    private static void block(float[] a, int ao, int lda, int rows, float[] panel, int po, int kc, float[] c,
+            int co, int ldc, int cols, boolean add) {
+        if (rows == MR && cols == NR) {
+            kernel(a, ao, lda, MR, panel, po, NR, kc, c, co, ldc, add);
+            return;
+        }
+        int tile = po + ScalarKernels.GEMM_PANEL_FLOATS;
+        kernel(a, ao, lda, rows, panel, po, NR, kc, panel, tile, NR, false);
+        copyTile(panel, tile, c, co, ldc, rows, cols, add);
+    }
+
+    /** The valid rows x cols of a register block's tile (row length NR) into C. */
+    private static void copyTile(float[] t, int to, float[] c, int co, int ldc, int rows, int cols, boolean add) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                float v = t[to + i * NR + j];
+                c[co + i * ldc + j] = add ? c[co + i * ldc + j] + v : v;
+            }
+        }
+    }
+
+    /**
+     * The register block: C[MR, NR] (+)= A[MR, kc] * panel. MR x 2 vector accumulators (12) plus two panel
+     * vectors and one broadcast fit the 16 registers of AVX2 and leave AVX-512 and NEON room; the 12 independent
+     * FMA chains cover the FMA latency. With fewer {@code rows}, the missing rows repeat the last one.
+     */
+    private static void kernel(float[] a, int ao, int lda, int rows, float[] panel, int po, int ldp, int kc,
+            float[] c, int co, int ldc, boolean add) {
+        int r0 = ao;
+        int r1 = ao + Math.min(1, rows - 1) * lda;
+        int r2 = ao + Math.min(2, rows - 1) * lda;
+        int r3 = ao + Math.min(3, rows - 1) * lda;
+        int r4 = ao + Math.min(4, rows - 1) * lda;
+        int r5 = ao + Math.min(5, rows - 1) * lda;
+        FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bp = po + p * ldp;
+            FloatVector b0 = FloatVector.fromArray(FS, panel, bp);
+            FloatVector b1 = FloatVector.fromArray(FS, panel, bp + L);
+            FloatVector x = FloatVector.broadcast(FS, a[r0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(FS, a[r1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(FS, a[r2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(FS, a[r3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(FS, a[r4 + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(FS, a[r5 + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        storeRow(c, co, add, c00, c01);
+        storeRow(c, co + ldc, add, c10, c11);
+        storeRow(c, co + 2 * ldc, add, c20, c21);
+        storeRow(c, co + 3 * ldc, add, c30, c31);
+        storeRow(c, co + 4 * ldc, add, c40, c41);
+        storeRow(c, co + 5 * ldc, add, c50, c51);
+    }
+
+    private static void storeRow(float[] c, int co, boolean add, FloatVector v0, FloatVector v1) {
+        if (add) {
+            v0 = v0.add(FloatVector.fromArray(FS, c, co));
+            v1 = v1.add(FloatVector.fromArray(FS, c, co + L));
+        }
         v0.intoArray(c, co);
         v1.intoArray(c, co + L);
-        v2.intoArray(c, co + 2 * L);
-        v3.intoArray(c, co + 3 * L);
-    }
-
-    /** Columns j0.. of the last, possibly partial, vector; the mask stays local so C2 keeps it in a register. */
-    private static void block4x1(float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
-            int k, int j0, int n) {
-        VectorMask<Float> mask = FS.indexInRange(j0, n);
-        FloatVector c0 = FloatVector.zero(FS), c1 = c0, c2 = c0, c3 = c0;
-        for (int p = 0; p < k; p++) {
-            FloatVector bv = FloatVector.fromArray(FS, b, bo + p * ldb, mask);
-            c0 = FloatVector.broadcast(FS, a[ao + p]).fma(bv, c0);
-            c1 = FloatVector.broadcast(FS, a[ao + lda + p]).fma(bv, c1);
-            c2 = FloatVector.broadcast(FS, a[ao + 2 * lda + p]).fma(bv, c2);
-            c3 = FloatVector.broadcast(FS, a[ao + 3 * lda + p]).fma(bv, c3);
-        }
-        c0.intoArray(c, co, mask);
-        c1.intoArray(c, co + ldc, mask);
-        c2.intoArray(c, co + 2 * ldc, mask);
-        c3.intoArray(c, co + 3 * ldc, mask);
     }
 
     /**
      * One row of A times B, streaming B row by row (k outer) so its memory is read once and in order: the shape
      * of batch-1 layers, where the weights' bytes, not arithmetic, set the speed.
      */
-    private static void gemvRowF32(float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co, int n, int k) {
-        Arrays.fill(c, co, co + n, 0f);
+    private static void gemvRowF32(float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co, int n, int k,
+            boolean add) {
+        if (!add) {
+            Arrays.fill(c, co, co + n, 0f);
+        }
         int p = 0;
         for (; p + 4 <= k; p += 4) {
             FloatVector a0 = FloatVector.broadcast(FS, a[ao + p]);
@@ -179,35 +277,111 @@ public final class VectorKernels {
     }
 
     /**
-     * C[m,n] (int32) = A[m,k] (uint8 or int8 activations) * B[k,n] (int8 weights). Rows are converted to float
-     * in {@code scratch} (m*min(k,512) + min(k,512)*n + m*n floats); one to three rows stream the weights
-     * straight through a byte-to-float conversion instead (batch-1 matrix-vector: bytes dominate).
+     * C[m,n] (int32) = A[m,k] * B[k,n] (int8 weights); uint8 activations enter centered (a - 128), as in
+     * {@link ScalarKernels#gemmU8S8}. Up to 512 rows of K at a time, A is converted to float and B packed from bytes
+     * into float panels; the exact float sums move to int32. Scratch: m*min(k,512) + m*n + GEMM_SCRATCH_FLOATS
+     * floats and n ints. One to three rows stream the weights instead (batch-1 matrix-vector: bytes dominate),
+     * in 16-bit arithmetic when the weights are narrow.
      */
     public static void gemmU8S8(byte[] a, int ao, int lda, boolean aUnsigned, byte[] b, int bo, int ldb, int[] c,
-            int co, int ldc, int m, int n, int k, float[] scratch, int so) {
+            int co, int ldc, int m, int n, int k, boolean narrowWeights, float[] scratch, int so, int[] ints, int io) {
+        int flip = aUnsigned ? 0x80 : 0;
         if (m < 4) {
             for (int i = 0; i < m; i++) {
-                gemvRow(a, ao + i * lda, aUnsigned, b, bo, ldb, c, co + i * ldc, n, k, scratch, so);
+                if (narrowWeights) {
+                    gemvRowNarrow(a, ao + i * lda, flip, b, bo, ldb, c, co + i * ldc, n, k, ints, io);
+                } else {
+                    gemvRow(a, ao + i * lda, flip, b, bo, ldb, c, co + i * ldc, n, k, scratch, so);
+                }
             }
             return;
         }
-        int mask = aUnsigned ? 0xFF : -1;
-        int kb = Math.min(k, EXACT_K);
         int as = so;
-        int bs = as + m * kb;
-        int cs = bs + kb * n;
+        int cs = as + m * Math.min(k, EXACT_K);
+        int ps = cs + m * n;
         for (int p0 = 0; p0 < k; p0 += EXACT_K) {
             int kc = Math.min(EXACT_K, k - p0);
             for (int i = 0; i < m; i++) {
                 for (int p = 0; p < kc; p++) {
-                    scratch[as + i * kc + p] = a[ao + i * lda + p0 + p] & mask;
+                    scratch[as + i * kc + p] = (byte) (a[ao + i * lda + p0 + p] ^ flip);
                 }
             }
-            for (int p = 0; p < kc; p++) {
-                bytesToFloats(b, bo + (p0 + p) * ldb, scratch, bs + p * n, n);
-            }
-            gemm(scratch, as, kc, scratch, bs, n, scratch, cs, n, m, n, kc);
+            gemm(scratch, as, kc, null, b, bo + p0 * ldb, ldb, scratch, cs, n, m, n, kc, false, scratch, ps);
             accumulate(scratch, cs, c, co, ldc, m, n, p0 == 0);
+        }
+    }
+
+    /**
+     * One row of int8 activations against narrow int8 weights ([-127, 127]) in 16-bit arithmetic, four rows of B
+     * per call of {@link #narrowQuad}: no widening loads, no float conversion. Sums collect column-permuted in
+     * {@code t} (whole chunks of {@link #CH} columns) and are put in order at the end; the last columns go scalar.
+     */
+    private static void gemvRowNarrow(byte[] a, int ao, int flip, byte[] b, int bo, int ldb, int[] c, int co, int n,
+            int k, int[] t, int to) {
+        int whole = n - n % CH;
+        Arrays.fill(t, to, to + whole, 0);
+        for (int p = 0; p < k; p += 4) {
+            // Rows past k repeat row p with a zero activation.
+            int r0 = bo + p * ldb;
+            narrowQuad(b, r0, p + 1 < k ? r0 + ldb : r0, p + 2 < k ? r0 + 2 * ldb : r0,
+                    p + 3 < k ? r0 + 3 * ldb : r0, activation(a, ao, p, k, flip), activation(a, ao, p + 1, k, flip),
+                    activation(a, ao, p + 2, k, flip), activation(a, ao, p + 3, k, flip), t, to, whole);
+        }
+        for (int q = 0; q < whole; q += CH) {
+            for (int u = 0; u < L; u++) {
+                c[co + q + 4 * u] = t[to + q + u];
+                c[co + q + 4 * u + 2] = t[to + q + L + u];
+                c[co + q + 4 * u + 1] = t[to + q + 2 * L + u];
+                c[co + q + 4 * u + 3] = t[to + q + 3 * L + u];
+            }
+        }
+        for (int j = whole; j < n; j++) {
+            int sum = 0;
+            for (int p = 0; p < k; p++) {
+                sum += (byte) (a[ao + p] ^ flip) * b[bo + p * ldb + j];
+            }
+            c[co + j] = sum;
+        }
+    }
+
+    private static short activation(byte[] a, int ao, int p, int k, int flip) {
+        return p < k ? (short) (byte) (a[ao + p] ^ flip) : 0;
+    }
+
+    /**
+     * t += x0*B[r0] + x1*B[r1] + x2*B[r2] + x3*B[r3] over {@code whole} columns. Each short lane of a byte vector
+     * holds an even and an odd column: shifts (the even byte: left then arithmetic right by 8; the odd: right by
+     * 8) split them into 16-bit values, a pair of rows' products add up in 16
+     * bits (|sum| <= 2 * 128 * 127 < 2^15), and the same shifts by 16 on int lanes widen the sums, so a chunk's
+     * CH columns land in t as four vectors of columns 4u, 4u+2, 4u+1, 4u+3.
+     */
+    private static void narrowQuad(byte[] b, int r0, int r1, int r2, int r3, short x0, short x1, short x2, short x3,
+            int[] t, int to, int whole) {
+        ShortVector v0 = ShortVector.broadcast(SS, x0);
+        ShortVector v1 = ShortVector.broadcast(SS, x1);
+        ShortVector v2 = ShortVector.broadcast(SS, x2);
+        ShortVector v3 = ShortVector.broadcast(SS, x3);
+        for (int j = 0; j < whole; j += CH) {
+            // Helper methods taking ShortVector lose the exact vector class and fall back to boxed code: inline.
+            ShortVector w0 = ByteVector.fromArray(BS, b, r0 + j).reinterpretAsShorts();
+            ShortVector w1 = ByteVector.fromArray(BS, b, r1 + j).reinterpretAsShorts();
+            ShortVector w2 = ByteVector.fromArray(BS, b, r2 + j).reinterpretAsShorts();
+            ShortVector w3 = ByteVector.fromArray(BS, b, r3 + j).reinterpretAsShorts();
+            IntVector even01 = w0.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(v0)
+                    .add(w1.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(v1)).reinterpretAsInts();
+            IntVector even23 = w2.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(v2)
+                    .add(w3.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(v3)).reinterpretAsInts();
+            IntVector odd01 = w0.lanewise(ASHR, 8).mul(v0).add(w1.lanewise(ASHR, 8).mul(v1)).reinterpretAsInts();
+            IntVector odd23 = w2.lanewise(ASHR, 8).mul(v2).add(w3.lanewise(ASHR, 8).mul(v3)).reinterpretAsInts();
+            int at = to + j;
+            even01.lanewise(LSHL, 16).lanewise(ASHR, 16).add(even23.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                    .add(IntVector.fromArray(IS, t, at)).intoArray(t, at);
+            even01.lanewise(ASHR, 16).add(even23.lanewise(ASHR, 16))
+                    .add(IntVector.fromArray(IS, t, at + L)).intoArray(t, at + L);
+            odd01.lanewise(LSHL, 16).lanewise(ASHR, 16).add(odd23.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                    .add(IntVector.fromArray(IS, t, at + 2 * L)).intoArray(t, at + 2 * L);
+            odd01.lanewise(ASHR, 16).add(odd23.lanewise(ASHR, 16))
+                    .add(IntVector.fromArray(IS, t, at + 3 * L)).intoArray(t, at + 3 * L);
         }
     }
 
@@ -216,18 +390,17 @@ public final class VectorKernels {
      * registers; exact float partial sums of up to 512 rows collect in {@code sum} (n floats) and then move to
      * int32.
      */
-    private static void gemvRow(byte[] a, int ao, boolean aUnsigned, byte[] b, int bo, int ldb, int[] c, int co,
+    private static void gemvRow(byte[] a, int ao, int flip, byte[] b, int bo, int ldb, int[] c, int co,
             int n, int k, float[] sum, int so) {
-        int mask = aUnsigned ? 0xFF : -1;
         for (int p0 = 0; p0 < k; p0 += EXACT_K) {
             int end = Math.min(k, p0 + EXACT_K);
             Arrays.fill(sum, so, so + n, 0f);
             int p = p0;
             for (; p + 4 <= end; p += 4) {
-                FloatVector a0 = FloatVector.broadcast(FS, a[ao + p] & mask);
-                FloatVector a1 = FloatVector.broadcast(FS, a[ao + p + 1] & mask);
-                FloatVector a2 = FloatVector.broadcast(FS, a[ao + p + 2] & mask);
-                FloatVector a3 = FloatVector.broadcast(FS, a[ao + p + 3] & mask);
+                FloatVector a0 = FloatVector.broadcast(FS, (byte) (a[ao + p] ^ flip));
+                FloatVector a1 = FloatVector.broadcast(FS, (byte) (a[ao + p + 1] ^ flip));
+                FloatVector a2 = FloatVector.broadcast(FS, (byte) (a[ao + p + 2] ^ flip));
+                FloatVector a3 = FloatVector.broadcast(FS, (byte) (a[ao + p + 3] ^ flip));
                 int r = bo + p * ldb;
                 int j = 0;
                 for (; j + 4 * L <= n; j += 4 * L) {
@@ -246,12 +419,14 @@ public final class VectorKernels {
                     }
                 }
                 for (; j < n; j++) {
-                    sum[so + j] += (a[ao + p] & mask) * b[r + j] + (a[ao + p + 1] & mask) * b[r + ldb + j]
-                            + (a[ao + p + 2] & mask) * b[r + 2 * ldb + j] + (a[ao + p + 3] & mask) * b[r + 3 * ldb + j];
+                    sum[so + j] += (byte) (a[ao + p] ^ flip) * b[r + j]
+                            + (byte) (a[ao + p + 1] ^ flip) * b[r + ldb + j]
+                            + (byte) (a[ao + p + 2] ^ flip) * b[r + 2 * ldb + j]
+                            + (byte) (a[ao + p + 3] ^ flip) * b[r + 3 * ldb + j];
                 }
             }
             for (; p < end; p++) {
-                FloatVector av = FloatVector.broadcast(FS, a[ao + p] & mask);
+                FloatVector av = FloatVector.broadcast(FS, (byte) (a[ao + p] ^ flip));
                 int r = bo + p * ldb;
                 int j = 0;
                 for (; j + 4 * L <= n; j += 4 * L) {
@@ -263,7 +438,7 @@ public final class VectorKernels {
                     }
                 }
                 for (; j < n; j++) {
-                    sum[so + j] += (a[ao + p] & mask) * b[r + j];
+                    sum[so + j] += (byte) (a[ao + p] ^ flip) * b[r + j];
                 }
             }
             for (int j = 0; j < n; j++) {
@@ -274,13 +449,13 @@ public final class VectorKernels {
 
     /**
      * C[m,n] (int32) = A[m,k] (int8 weights) * B[k,n] (integer values in floats, from im2col). Scratch:
-     * m*min(k,512) + m*n floats.
+     * m*min(k,512) + m*n + GEMM_SCRATCH_FLOATS floats.
      */
     public static void gemmS8F32(byte[] a, int ao, int lda, float[] b, int bo, int ldb, int[] c, int co, int ldc,
             int m, int n, int k, float[] scratch, int so) {
-        int kb = Math.min(k, EXACT_K);
         int as = so;
-        int cs = as + m * kb;
+        int cs = as + m * Math.min(k, EXACT_K);
+        int ps = cs + m * n;
         for (int p0 = 0; p0 < k; p0 += EXACT_K) {
             int kc = Math.min(EXACT_K, k - p0);
             for (int i = 0; i < m; i++) {
@@ -288,22 +463,8 @@ public final class VectorKernels {
                     scratch[as + i * kc + p] = a[ao + i * lda + p0 + p];
                 }
             }
-            gemm(scratch, as, kc, b, bo + p0 * ldb, ldb, scratch, cs, n, m, n, kc);
+            gemm(scratch, as, kc, b, null, bo + p0 * ldb, ldb, scratch, cs, n, m, n, kc, false, scratch, ps);
             accumulate(scratch, cs, c, co, ldc, m, n, p0 == 0);
-        }
-    }
-
-    private static void bytesToFloats(byte[] src, int so, float[] dst, int doff, int n) {
-        int j = 0;
-        for (; j + 4 * L <= n; j += 4 * L) {
-            ByteVector w = ByteVector.fromArray(BS, src, so + j);
-            ((FloatVector) w.convertShape(VectorOperators.B2F, FS, 0)).intoArray(dst, doff + j);
-            ((FloatVector) w.convertShape(VectorOperators.B2F, FS, 1)).intoArray(dst, doff + j + L);
-            ((FloatVector) w.convertShape(VectorOperators.B2F, FS, 2)).intoArray(dst, doff + j + 2 * L);
-            ((FloatVector) w.convertShape(VectorOperators.B2F, FS, 3)).intoArray(dst, doff + j + 3 * L);
-        }
-        for (; j < n; j++) {
-            dst[doff + j] = src[so + j];
         }
     }
 

@@ -4,6 +4,7 @@ import dev.octet.backends.jvm.Arena;
 import dev.octet.backends.jvm.Buffer;
 import dev.octet.backends.jvm.IntExpr;
 import dev.octet.backends.jvm.LoweringContext;
+import dev.octet.backends.jvm.kernels.ScalarKernels;
 import dev.octet.ir.Attributes;
 import dev.octet.ir.ElementType;
 import dev.octet.ir.Node;
@@ -106,7 +107,9 @@ final class ConvLowering {
         boolean direct = !integer && win.isPointwise();
         Buffer col = direct ? null : cx.scratch(Arena.F32, IntExpr.of((long) k * pixels));
         Buffer scratch = integer
-                ? cx.scratch(Arena.F32, IntExpr.of((long) ocg * Math.min(k, 512) + (long) ocg * pixels)) : null;
+                ? cx.scratch(Arena.F32, IntExpr.of((long) ocg * Math.min(k, 512) + (long) ocg * pixels
+                        + ScalarKernels.GEMM_SCRATCH_FLOATS))
+                : LinearLowering.panel(cx);
         Buffer corr = integer && zx != 0 ? cx.weight(List.of(wv, zx, "rowsum"), rowSums(cx.constant(wv), oc, k, zx))
                 : null;
         IntExpr image = LoweringContext.perIndex(IntExpr.of((long) c * h * w));
@@ -134,7 +137,7 @@ final class ConvLowering {
                 } else {
                     cx.call("gemmF32", wg, IntExpr.of(k), IntExpr.ZERO, bmat, IntExpr.of(pixels), IntExpr.ZERO, yg,
                             IntExpr.of(pixels), IntExpr.ZERO, IntExpr.ONE, IntExpr.of(ocg), IntExpr.of(pixels),
-                            IntExpr.of(k));
+                            IntExpr.of(k), scratch);
                     if (bias != null || !act.isNone()) {
                         cx.call("biasActivationF32", yg, IntExpr.of(pixels), IntExpr.of(ocg), IntExpr.of(pixels),
                                 bias == null ? yg : bias.plus(IntExpr.of((long) g * ocg)), bias == null ? 0 : 2,

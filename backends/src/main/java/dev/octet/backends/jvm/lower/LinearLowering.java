@@ -4,6 +4,7 @@ import dev.octet.backends.jvm.Arena;
 import dev.octet.backends.jvm.Buffer;
 import dev.octet.backends.jvm.IntExpr;
 import dev.octet.backends.jvm.LoweringContext;
+import dev.octet.backends.jvm.kernels.ScalarKernels;
 import dev.octet.ir.ElementType;
 import dev.octet.ir.Node;
 import dev.octet.ir.Tensor;
@@ -43,7 +44,7 @@ final class LinearLowering {
         }
         Buffer out = cx.out(y);
         cx.call("gemmF32", cx.in(a), IntExpr.of(k), IntExpr.ZERO, b, IntExpr.of(n), IntExpr.ZERO, out,
-                IntExpr.of(n), IntExpr.ZERO, IntExpr.ONE, m, IntExpr.of(n), IntExpr.of(k));
+                IntExpr.of(n), IntExpr.ZERO, IntExpr.ONE, m, IntExpr.of(n), IntExpr.of(k), panel(cx));
         Activation act = Activation.of(node.attributes(), cx);
         Buffer bias = null;
         if (node.inputs().size() > 2 && node.input(2) != null) {
@@ -53,6 +54,11 @@ final class LinearLowering {
             cx.call("biasActivationF32", out, IntExpr.of(n), m, IntExpr.of(n), bias == null ? out : bias,
                     bias == null ? 0 : 1, act.code(), act.p0(), act.p1());
         }
+    }
+
+    /** The packed-panel scratch every float GEMM call takes. */
+    static Buffer panel(LoweringContext cx) {
+        return cx.scratch(Arena.F32, IntExpr.of(ScalarKernels.GEMM_SCRATCH_FLOATS));
     }
 
     /** Gemm's C as a per-column vector (scalar, [N] or [1, N]) times beta. */
@@ -97,7 +103,7 @@ final class LinearLowering {
             // [.., M, K] x [K, N]: one GEMM over all rows of A.
             IntExpr rows = LoweringContext.product(ad, 0, ad.length - 1);
             cx.call("gemmF32", cx.in(a), IntExpr.of(k), IntExpr.ZERO, cx.in(b), n, IntExpr.ZERO, out, n,
-                    IntExpr.ZERO, IntExpr.ONE, rows, n, IntExpr.of(k));
+                    IntExpr.ZERO, IntExpr.ONE, rows, n, IntExpr.of(k), panel(cx));
             return;
         }
         IntExpr count = LoweringContext.product(yd, 0, yd.length - 2);
@@ -111,7 +117,7 @@ final class LinearLowering {
         IntExpr as = aBatch.equals(IntExpr.ONE) ? IntExpr.ZERO : m.times(k);
         IntExpr bs = bBatch.equals(IntExpr.ONE) ? IntExpr.ZERO : n.times(k);
         cx.call("gemmF32", cx.in(a), IntExpr.of(k), as, cx.in(b), n, bs, out, n, m.times(n), count, m, n,
-                IntExpr.of(k));
+                IntExpr.of(k), panel(cx));
     }
 
     static void matMulInteger(Node node, LoweringContext cx) {
@@ -134,20 +140,28 @@ final class LinearLowering {
         IntExpr rows = LoweringContext.product(ad, 0, ad.length - 1);
         Buffer out = cx.out(y);
         int kb = Math.min(k, 512);
-        Buffer scratch = cx.scratch(Arena.F32, rows.times(kb).plus(IntExpr.of((long) kb * n)).plus(rows.times(n)));
-        cx.call("gemmU8S8", cx.in(a), IntExpr.of(k), at == ElementType.U8, cx.in(b), IntExpr.of(n), out,
-                IntExpr.of(n), rows, IntExpr.of(n), IntExpr.of(k), scratch);
-        int za = zeroPoint(cx, node, 2);
-        if (za != 0) {
-            byte[] w = cx.constant(b).bytes();
+        Buffer scratch = cx.scratch(Arena.F32, rows.times(kb).plus(rows.times(n)).plus(
+                IntExpr.of(ScalarKernels.GEMM_SCRATCH_FLOATS)));
+        byte[] w = cx.constant(b).bytes();
+        boolean narrow = true;
+        for (byte v : w) {
+            narrow &= v != Byte.MIN_VALUE;
+        }
+        boolean unsigned = at == ElementType.U8;
+        cx.call("gemmU8S8", cx.in(a), IntExpr.of(k), unsigned, cx.in(b), IntExpr.of(n), out, IntExpr.of(n), rows,
+                IntExpr.of(n), IntExpr.of(k), narrow, scratch, cx.scratch(Arena.I32, IntExpr.of(n)));
+        // The kernel multiplies uint8 activations centered (a - 128): sum((a - za) w) = sum((a - 128) w)
+        // - (za - 128) * colsum(w).
+        int shift = zeroPoint(cx, node, 2) - (unsigned ? 128 : 0);
+        if (shift != 0) {
             int[] corr = new int[n];
             for (int p = 0; p < k; p++) {
                 for (int j = 0; j < n; j++) {
-                    corr[j] += za * w[p * n + j];
+                    corr[j] += shift * w[p * n + j];
                 }
             }
             cx.call("subtractI32", out, IntExpr.of(n), rows, IntExpr.of(n),
-                    cx.weight(List.of(b, za, "colsum"), corr), 1);
+                    cx.weight(List.of(b, shift, "colsum"), corr), 1);
         }
     }
 
