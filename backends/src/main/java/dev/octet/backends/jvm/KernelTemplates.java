@@ -1,6 +1,7 @@
 package dev.octet.backends.jvm;
 
 import dev.octet.backends.jvm.kernels.ScalarKernels;
+import dev.octet.backends.jvm.kernels.ScalarMath;
 import dev.octet.backends.jvm.kernels.VectorKernels;
 import dev.octet.ir.ops.ActivationMath;
 import dev.octet.ir.ops.FixedPoint;
@@ -32,9 +33,13 @@ import java.util.Set;
 final class KernelTemplates {
     static final ClassModel SCALAR = parse(ScalarKernels.class);
     static final ClassModel VECTOR = parse(VectorKernels.class);
+    private static final ClassModel SCALAR_MATH = parse(ScalarMath.class);
+    private static final ClassModel ACTIVATION_MATH = parse(ActivationMath.class);
     /** What the model class holds: the scalar kernels and the IR's scalar math they share with the evaluator. */
-    static final List<ClassModel> MODEL_CLASS = List.of(SCALAR, parse(ActivationMath.class), parse(FixedPoint.class));
-    static final List<ClassModel> SIMD_CLASS = List.of(VECTOR);
+    static final List<ClassModel> MODEL_CLASS = List.of(SCALAR, SCALAR_MATH, ACTIVATION_MATH,
+            parse(FixedPoint.class));
+    /** The SIMD kernels, with the scalar math their vector loops fall back to for functions they do not cover. */
+    static final List<ClassModel> SIMD_CLASS = List.of(VECTOR, SCALAR_MATH, ACTIVATION_MATH);
     private static final ClassDesc FLOAT_VECTOR = ClassDesc.of("jdk.incubator.vector.FloatVector");
     private static final Map<String, MethodTypeDesc> PUBLIC_SCALAR = publicMethods(SCALAR);
     private static final Map<String, MethodTypeDesc> PUBLIC_VECTOR = publicMethods(VECTOR);

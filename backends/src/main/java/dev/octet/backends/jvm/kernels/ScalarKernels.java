@@ -383,7 +383,7 @@ public final class ScalarKernels {
                 } else if (mode == 2) {
                     v += bias[bo + i];
                 }
-                c[ci + j] = activate(v, act, p0, p1);
+                c[ci + j] = ScalarMath.activate(v, act, p0, p1);
             }
         }
     }
@@ -431,55 +431,9 @@ public final class ScalarKernels {
 
     // ---------------------------------------------------------------- element-wise
 
-    static float activate(float v, int act, float p0, float p1) {
-        switch (act) {
-            case ACT_NONE:
-                return v;
-            case ACT_RELU:
-                return v > 0 ? v : (v != v ? v : 0f);
-            case ACT_CLIP:
-                return v != v ? v : Math.min(p1, Math.max(p0, v));
-            case ACT_LEAKY_RELU:
-                return v >= 0 ? v : v * p0;
-            default:
-                return unary(v, act);
-        }
-    }
-
-    static float unary(float v, int op) {
-        double x = v;
-        switch (op) {
-            case UN_GELU:
-                return (float) ActivationMath.gelu(x);
-            case UN_GELU_TANH:
-                return (float) ActivationMath.geluTanh(x);
-            case UN_ERF:
-                return (float) ActivationMath.erf(x);
-            case UN_SQRT:
-                return (float) Math.sqrt(x);
-            case UN_EXP:
-                return (float) Math.exp(x);
-            case UN_LOG:
-                return (float) Math.log(x);
-            case UN_TANH:
-                return (float) Math.tanh(x);
-            case UN_SIGMOID:
-                return (float) ActivationMath.sigmoid(x);
-            case UN_NEG:
-                return -v;
-            case UN_ABS:
-                return Math.abs(v);
-            case UN_RECIPROCAL:
-                return (float) (1 / x);
-            default:
-                throw new IllegalStateException("unary op " + op);
-        }
-    }
-
-    /** y[i] = op(x[i]) for n floats; activations take p0, p1. */
     public static void unaryF32(float[] x, int xo, float[] y, int yo, int n, int op, float p0, float p1) {
         for (int i = 0; i < n; i++) {
-            y[yo + i] = activate(x[xo + i], op, p0, p1);
+            y[yo + i] = ScalarMath.activate(x[xo + i], op, p0, p1);
         }
     }
 

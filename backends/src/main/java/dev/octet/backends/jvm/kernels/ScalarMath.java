@@ -1,0 +1,60 @@
+package dev.octet.backends.jvm.kernels;
+
+import dev.octet.ir.ops.ActivationMath;
+
+/**
+ * Activations and unary functions on one float, in double precision where the reference evaluator computes in
+ * double. A template like {@link ScalarKernels}: copied into both the model class and the SIMD class, whose
+ * vector loops fall back to it for the functions they do not vectorize.
+ */
+public final class ScalarMath {
+    private ScalarMath() {
+    }
+
+    public static float activate(float v, int act, float p0, float p1) {
+        switch (act) {
+            case ScalarKernels.ACT_NONE:
+                return v;
+            case ScalarKernels.ACT_RELU:
+                return v > 0 ? v : (v != v ? v : 0f);
+            case ScalarKernels.ACT_CLIP:
+                return v != v ? v : Math.min(p1, Math.max(p0, v));
+            case ScalarKernels.ACT_LEAKY_RELU:
+                return v >= 0 ? v : v * p0;
+            default:
+                return unary(v, act);
+        }
+    }
+
+    public static float unary(float v, int op) {
+        double x = v;
+        switch (op) {
+            case ScalarKernels.UN_GELU:
+                return (float) ActivationMath.gelu(x);
+            case ScalarKernels.UN_GELU_TANH:
+                return (float) ActivationMath.geluTanh(x);
+            case ScalarKernels.UN_ERF:
+                return (float) ActivationMath.erf(x);
+            case ScalarKernels.UN_SQRT:
+                return (float) Math.sqrt(x);
+            case ScalarKernels.UN_EXP:
+                return (float) Math.exp(x);
+            case ScalarKernels.UN_LOG:
+                return (float) Math.log(x);
+            case ScalarKernels.UN_TANH:
+                return (float) Math.tanh(x);
+            case ScalarKernels.UN_SIGMOID:
+                return (float) ActivationMath.sigmoid(x);
+            case ScalarKernels.UN_NEG:
+                return -v;
+            case ScalarKernels.UN_ABS:
+                return Math.abs(v);
+            case ScalarKernels.UN_RECIPROCAL:
+                return (float) (1 / x);
+            default:
+                throw new IllegalStateException("unary op " + op);
+        }
+    }
+
+    /** y[i] = op(x[i]) for n floats; activations take p0, p1. */
+}
