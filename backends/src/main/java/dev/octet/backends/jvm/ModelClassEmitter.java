@@ -80,13 +80,13 @@ final class ModelClassEmitter {
         }
     }
 
-    /** The kernels called through the SIMD class, "name(descriptor)" joined by ';'. */
+    /** The kernels called through the SIMD class, "name(descriptor)" joined by spaces (descriptors hold ;). */
     String simdSignatures() {
         List<String> sigs = new ArrayList<>();
         for (String k : dispatched) {
             sigs.add(k + KernelTemplates.scalarKernel(k).descriptorString());
         }
-        return String.join(";", sigs);
+        return String.join(" ", sigs);
     }
 
     byte[] emit() {

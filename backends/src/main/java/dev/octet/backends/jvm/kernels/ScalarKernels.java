@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.zip.CRC32;
@@ -146,7 +147,7 @@ public final class ScalarKernels {
 
     /**
      * Defines the SIMD kernels as a hidden class beside the model class and returns handles to them, in the
-     * order of {@code signatures} ("name(descriptor)" separated by ';'); null, after one warning, when the
+     * order of {@code signatures} ("name(descriptor)" separated by spaces); null, after one warning, when the
      * Vector API is not readable or the target is scalar.
      */
     public static MethodHandle[] linkSimd(MethodHandles.Lookup lookup, byte[] simdClass, String signatures,
@@ -162,7 +163,7 @@ public final class ScalarKernels {
         }
         try {
             MethodHandles.Lookup simd = lookup.defineHiddenClass(simdClass, true);
-            String[] entries = signatures.split(";");
+            String[] entries = signatures.split(" ");
             MethodHandle[] handles = new MethodHandle[entries.length];
             for (int i = 0; i < entries.length; i++) {
                 int paren = entries[i].indexOf('(');
@@ -404,25 +405,39 @@ public final class ScalarKernels {
      */
     public static void im2col(Object x, int xo, boolean unsigned, float[] col, int colo, int channels, int h, int w,
             int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oh, int ow, float pad) {
+        float[] xf = x instanceof float[] f ? f : null;
+        byte[] xb = xf == null ? (byte[]) x : null;
+        int mask = unsigned ? 0xFF : -1;
         int pixels = oh * ow;
         for (int c = 0; c < channels; c++) {
             for (int u = 0; u < kh; u++) {
                 for (int v = 0; v < kw; v++) {
                     int row = colo + ((c * kh + u) * kw + v) * pixels;
+                    // Output columns xx in [lo, hi) read inside the image; the rest are padding.
+                    int off = v * dw - pw;
+                    int lo = Math.min(ow, off >= 0 ? 0 : (-off + sw - 1) / sw);
+                    int hi = Math.max(lo, Math.min(ow, off >= w ? 0 : (w - off + sw - 1) / sw));
                     for (int y = 0; y < oh; y++) {
                         int iy = y * sh - ph + u * dh;
                         int dst = row + y * ow;
                         if (iy < 0 || iy >= h) {
-                            for (int xx = 0; xx < ow; xx++) {
-                                col[dst + xx] = pad;
-                            }
+                            Arrays.fill(col, dst, dst + ow, pad);
                             continue;
                         }
-                        int src = xo + (c * h + iy) * w;
-                        for (int xx = 0; xx < ow; xx++) {
-                            int ix = xx * sw - pw + v * dw;
-                            col[dst + xx] = ix < 0 || ix >= w ? pad : load(x, src + ix, unsigned);
+                        int src = xo + (c * h + iy) * w + off;
+                        Arrays.fill(col, dst, dst + lo, pad);
+                        if (xf != null && sw == 1) {
+                            System.arraycopy(xf, src + lo, col, dst + lo, hi - lo);
+                        } else if (xf != null) {
+                            for (int xx = lo; xx < hi; xx++) {
+                                col[dst + xx] = xf[src + xx * sw];
+                            }
+                        } else {
+                            for (int xx = lo; xx < hi; xx++) {
+                                col[dst + xx] = xb[src + xx * sw] & mask;
+                            }
                         }
+                        Arrays.fill(col, dst + hi, dst + ow, pad);
                     }
                 }
             }
@@ -470,32 +485,13 @@ public final class ScalarKernels {
     static void binaryRowF32(int op, float[] a, int ai, int as, float[] b, int bi, int bs, float[] c, int ci,
             int n) {
         for (int j = 0; j < n; j++) {
-            float x = a[ai + j * as];
-            float y = b[bi + j * bs];
-            c[ci + j] = switch (op) {
-                case BIN_ADD -> x + y;
-                case BIN_SUB -> x - y;
-                case BIN_MUL -> x * y;
-                case BIN_DIV -> x / y;
-                case BIN_MAX -> Math.max(x, y);
-                case BIN_MIN -> Math.min(x, y);
-                default -> (float) Math.pow(x, y);
-            };
+            c[ci + j] = ScalarMath.binary(op, a[ai + j * as], b[bi + j * bs]);
         }
     }
 
     static void binaryRowI32(int op, int[] a, int ai, int as, int[] b, int bi, int bs, int[] c, int ci, int n) {
         for (int j = 0; j < n; j++) {
-            int x = a[ai + j * as];
-            int y = b[bi + j * bs];
-            c[ci + j] = switch (op) {
-                case BIN_ADD -> x + y;
-                case BIN_SUB -> x - y;
-                case BIN_MUL -> x * y;
-                case BIN_DIV -> x / y;
-                case BIN_MAX -> Math.max(x, y);
-                default -> Math.min(x, y);
-            };
+            c[ci + j] = ScalarMath.binary(op, a[ai + j * as], b[bi + j * bs]);
         }
     }
 
@@ -601,29 +597,44 @@ public final class ScalarKernels {
      */
     public static void pool2d(Object x, int xo, boolean unsigned, Object y, int yo, int mode, int planes, int h,
             int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oh, int ow) {
+        // The window's in-bounds taps are computed once per row and column, so the inner loops test nothing.
+        float[] xf = x instanceof float[] f ? f : null;
+        byte[] xb = xf == null ? (byte[]) x : null;
+        int mask = unsigned ? 0xFF : -1;
         for (int p = 0; p < planes; p++) {
             int src = xo + p * h * w;
             for (int oy = 0; oy < oh; oy++) {
+                int y0 = oy * sh - ph;
+                int u0 = firstTap(y0, dh);
+                int u1 = endTap(y0, dh, kh, h);
                 for (int ox = 0; ox < ow; ox++) {
+                    int x0 = ox * sw - pw;
+                    int v0 = firstTap(x0, dw);
+                    int v1 = endTap(x0, dw, kw, w);
                     float acc = mode == 0 ? Float.NEGATIVE_INFINITY : 0;
-                    int count = 0;
-                    for (int u = 0; u < kh; u++) {
-                        int iy = oy * sh - ph + u * dh;
-                        for (int v = 0; v < kw; v++) {
-                            int ix = ox * sw - pw + v * dw;
-                            if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
-                                continue;
-                            }
-                            float e = load(x, src + iy * w + ix, unsigned);
+                    for (int u = u0; u < u1; u++) {
+                        int row = src + (y0 + u * dh) * w + x0;
+                        for (int v = v0; v < v1; v++) {
+                            float e = xf != null ? xf[row + v * dw] : xb[row + v * dw] & mask;
                             acc = mode == 0 ? Math.max(acc, e) : acc + e;
-                            count++;
                         }
                     }
+                    int count = Math.max(0, u1 - u0) * Math.max(0, v1 - v0);
                     float r = mode == 0 ? acc : acc / (mode == 2 ? kh * kw : count);
                     store(y, yo + (p * oh + oy) * ow + ox, r);
                 }
             }
         }
+    }
+
+    /** The first tap u of a window starting at {@code start} (dilation d) that is inside the image. */
+    private static int firstTap(int start, int d) {
+        return start >= 0 ? 0 : (-start + d - 1) / d;
+    }
+
+    /** One past the last tap u < k with start + u * d < size. */
+    private static int endTap(int start, int d, int k, int size) {
+        return Math.min(k, start >= size ? 0 : (size - start + d - 1) / d);
     }
 
     static float load(Object a, int i, boolean unsigned) {

@@ -57,4 +57,27 @@ public final class ScalarMath {
     }
 
     /** y[i] = op(x[i]) for n floats; activations take p0, p1. */
+
+    public static float binary(int op, float x, float y) {
+        return switch (op) {
+            case ScalarKernels.BIN_ADD -> x + y;
+            case ScalarKernels.BIN_SUB -> x - y;
+            case ScalarKernels.BIN_MUL -> x * y;
+            case ScalarKernels.BIN_DIV -> x / y;
+            case ScalarKernels.BIN_MAX -> Math.max(x, y);
+            case ScalarKernels.BIN_MIN -> Math.min(x, y);
+            default -> (float) Math.pow(x, y);
+        };
+    }
+
+    public static int binary(int op, int x, int y) {
+        return switch (op) {
+            case ScalarKernels.BIN_ADD -> x + y;
+            case ScalarKernels.BIN_SUB -> x - y;
+            case ScalarKernels.BIN_MUL -> x * y;
+            case ScalarKernels.BIN_DIV -> x / y;
+            case ScalarKernels.BIN_MAX -> Math.max(x, y);
+            default -> Math.min(x, y);
+        };
+    }
 }

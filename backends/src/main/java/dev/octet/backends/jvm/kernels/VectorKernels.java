@@ -610,4 +610,71 @@ public final class VectorKernels {
             }
         }
     }
+
+    /**
+     * c = a op b over a 4-d iteration space with per-operand strides (0 broadcasts), as the scalar kernel; rows
+     * whose innermost strides are 0 or 1 run as vector loops.
+     */
+    public static void binary(int op, Object a, int ao, Object b, int bo, Object c, int co, int d0, int d1, int d2,
+            int d3, int as0, int as1, int as2, int as3, int bs0, int bs1, int bs2, int bs3) {
+        int ci = co;
+        for (int i0 = 0; i0 < d0; i0++) {
+            for (int i1 = 0; i1 < d1; i1++) {
+                for (int i2 = 0; i2 < d2; i2++) {
+                    int ai = ao + i0 * as0 + i1 * as1 + i2 * as2;
+                    int bi = bo + i0 * bs0 + i1 * bs1 + i2 * bs2;
+                    if (c instanceof float[] cf) {
+                        binaryRowF32(op, (float[]) a, ai, as3, (float[]) b, bi, bs3, cf, ci, d3);
+                    } else {
+                        binaryRowI32(op, (int[]) a, ai, as3, (int[]) b, bi, bs3, (int[]) c, ci, d3);
+                    }
+                    ci += d3;
+                }
+            }
+        }
+    }
+
+    private static void binaryRowF32(int op, float[] a, int ai, int as, float[] b, int bi, int bs, float[] c, int ci,
+            int n) {
+        int j = 0;
+        if ((as | bs) >>> 1 == 0 && op != ScalarKernels.BIN_POW) {
+            for (; j + L <= n; j += L) {
+                FloatVector x = as == 1 ? FloatVector.fromArray(FS, a, ai + j) : FloatVector.broadcast(FS, a[ai]);
+                FloatVector y = bs == 1 ? FloatVector.fromArray(FS, b, bi + j) : FloatVector.broadcast(FS, b[bi]);
+                FloatVector r = switch (op) {
+                    case ScalarKernels.BIN_ADD -> x.add(y);
+                    case ScalarKernels.BIN_SUB -> x.sub(y);
+                    case ScalarKernels.BIN_MUL -> x.mul(y);
+                    case ScalarKernels.BIN_DIV -> x.div(y);
+                    case ScalarKernels.BIN_MAX -> x.max(y);
+                    default -> x.min(y);
+                };
+                r.intoArray(c, ci + j);
+            }
+        }
+        for (; j < n; j++) {
+            c[ci + j] = ScalarMath.binary(op, a[ai + j * as], b[bi + j * bs]);
+        }
+    }
+
+    private static void binaryRowI32(int op, int[] a, int ai, int as, int[] b, int bi, int bs, int[] c, int ci, int n) {
+        int j = 0;
+        if ((as | bs) >>> 1 == 0 && op != ScalarKernels.BIN_DIV) {
+            for (; j + L <= n; j += L) {
+                IntVector x = as == 1 ? IntVector.fromArray(IS, a, ai + j) : IntVector.broadcast(IS, a[ai]);
+                IntVector y = bs == 1 ? IntVector.fromArray(IS, b, bi + j) : IntVector.broadcast(IS, b[bi]);
+                IntVector r = switch (op) {
+                    case ScalarKernels.BIN_ADD -> x.add(y);
+                    case ScalarKernels.BIN_SUB -> x.sub(y);
+                    case ScalarKernels.BIN_MUL -> x.mul(y);
+                    case ScalarKernels.BIN_MAX -> x.max(y);
+                    default -> x.min(y);
+                };
+                r.intoArray(c, ci + j);
+            }
+        }
+        for (; j < n; j++) {
+            c[ci + j] = ScalarMath.binary(op, a[ai + j * as], b[bi + j * bs]);
+        }
+    }
 }
