@@ -8,6 +8,7 @@ import dev.octet.ir.Tensor;
 import dev.octet.ir.eval.ReferenceEvaluator;
 import dev.octet.ir.text.IrTextParser;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -57,6 +58,18 @@ class OpKernelsTest {
                 out.add(Arguments.of("ConvInteger " + type + " " + shape, conv(c, type), 3, true));
             }
             out.add(Arguments.of("Conv f32 " + shape, conv(c, "f32"), 3, false));
+        }
+        // Pooling: windows cut by padding on every side, strides, dilation, float and uint8. Each row: kh, kw,
+        // stride h, stride w, pads top, left, bottom, right, dilation h, dilation w, kind (0 max, 1 average,
+        // 2 average counting padding).
+        int[][] pools = {{2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 0}, {3, 3, 2, 1, 1, 2, 2, 1, 1, 1, 0},
+            {3, 2, 1, 3, 1, 1, 1, 1, 2, 2, 0}, {3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, {2, 3, 1, 2, 0, 1, 1, 0, 1, 1, 2}};
+        for (int[] pool : pools) {
+            String name = (pool[10] == 0 ? "MaxPool " : "AveragePool ") + Arrays.toString(pool);
+            out.add(Arguments.of(name + " f32", pool(pool, false), 2, false));
+            if (pool[10] == 0) {
+                out.add(Arguments.of(name + " u8", pool(pool, true), 2, true));
+            }
         }
         out.add(Arguments.of("MatMul batched f32", """
                 graph @g(%x: f32[N,4,17,16]) {
@@ -118,6 +131,30 @@ class OpKernelsTest {
                   %y = Cast(%acc) {to = 1} : f32[N,{n}]
                   return %y
                 }""".replace("WEIGHTS", weights), "t", type, "zp", zp, "k", k, "n", n);
+    }
+
+    /** A pooling op (see {@link #cases}) on a [N, 3, 17, 13] input, in float or on uint8 between (de)quantization. */
+    static String pool(int[] q, boolean u8) {
+        int oh = (17 + q[4] + q[6] - ((q[0] - 1) * q[8] + 1)) / q[2] + 1;
+        int ow = (13 + q[5] + q[7] - ((q[1] - 1) * q[9] + 1)) / q[3] + 1;
+        String attrs = fill("{{count}dilations = [{dh}, {dw}], kernel_shape = [{kh}, {kw}], pads = [{t}, {l}, {b}, {r}],"
+                + " strides = [{sh}, {sw}]}", "count", q[10] == 2 ? "count_include_pad = 1, " : "", "dh", q[8],
+                "dw", q[9], "kh", q[0], "kw", q[1], "t", q[4], "l", q[5], "b", q[6], "r", q[7], "sh", q[2], "sw", q[3]);
+        String op = q[10] == 0 ? "MaxPool" : "AveragePool";
+        String text = u8 ? """
+                graph @g(%x: f32[N,3,17,13]) {
+                  %s = Constant() {value = dense<f32[], [0.05]>} : f32[]
+                  %zp = Constant() {value = dense<u8[], [100]>} : u8[]
+                  %q = QuantizeLinear(%x, %s, %zp) : u8[N,3,17,13]
+                  %p = OP(%q) ATTRS : u8[N,3,{oh},{ow}]
+                  %y = DequantizeLinear(%p, %s, %zp) : f32[N,3,{oh},{ow}]
+                  return %y
+                }""" : """
+                graph @g(%x: f32[N,3,17,13]) {
+                  %y = OP(%x) ATTRS : f32[N,3,{oh},{ow}]
+                  return %y
+                }""";
+        return fill(text.replace("OP", op).replace("ATTRS", attrs), "oh", oh, "ow", ow);
     }
 
     static String gemm(int k, int n) {

@@ -597,17 +597,27 @@ public final class ScalarKernels {
      */
     public static void pool2d(Object x, int xo, boolean unsigned, Object y, int yo, int mode, int planes, int h,
             int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oh, int ow) {
-        // The window's in-bounds taps are computed once per row and column, so the inner loops test nothing.
         float[] xf = x instanceof float[] f ? f : null;
         byte[] xb = xf == null ? (byte[]) x : null;
         int mask = unsigned ? 0xFF : -1;
+        // Output columns [lo, hi) have every horizontal tap inside the image.
+        int lo = Math.min(ow, (pw + sw - 1) / sw);
+        int hi = Math.max(lo, Math.min(ow, Math.floorDiv(w - 1 - (kw - 1) * dw + pw, sw) + 1));
         for (int p = 0; p < planes; p++) {
             int src = xo + p * h * w;
             for (int oy = 0; oy < oh; oy++) {
                 int y0 = oy * sh - ph;
                 int u0 = firstTap(y0, dh);
                 int u1 = endTap(y0, dh, kh, h);
+                int out = yo + (p * oh + oy) * ow;
+                // Max pooling's interior runs tap by tap over whole output rows: C2 compiles the short per-window
+                // loops poorly (a 2x2 window cost 4 ns a tap), long rows well.
+                boolean rows = mode == 0 && u0 < u1 && lo < hi;
                 for (int ox = 0; ox < ow; ox++) {
+                    if (rows && ox == lo) {
+                        ox = hi - 1;
+                        continue;
+                    }
                     int x0 = ox * sw - pw;
                     int v0 = firstTap(x0, dw);
                     int v1 = endTap(x0, dw, kw, w);
@@ -621,20 +631,48 @@ public final class ScalarKernels {
                     }
                     int count = Math.max(0, u1 - u0) * Math.max(0, v1 - v0);
                     float r = mode == 0 ? acc : acc / (mode == 2 ? kh * kw : count);
-                    store(y, yo + (p * oh + oy) * ow + ox, r);
+                    store(y, out + ox, r);
                 }
+                if (rows) {
+                    for (int u = u0; u < u1; u++) {
+                        for (int v = 0; v < kw; v++) {
+                            int from = src + (y0 + u * dh) * w - pw + v * dw;
+                            maxRow(x, from, sw, mask, y, out, lo, hi, u == u0 && v == 0);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** y[o + j] = (or max=) x[from + j * step] for j in [lo, hi); bytes compare as (un)signed per mask. */
+    private static void maxRow(Object x, int from, int step, int mask, Object y, int o, int lo, int hi,
+            boolean first) {
+        if (x instanceof float[] xf) {
+            float[] yf = (float[]) y;
+            for (int j = lo; j < hi; j++) {
+                float e = xf[from + j * step];
+                yf[o + j] = first ? e : Math.max(yf[o + j], e);
+            }
+        } else {
+            byte[] xb = (byte[]) x;
+            byte[] yb = (byte[]) y;
+            for (int j = lo; j < hi; j++) {
+                byte e = xb[from + j * step];
+                yb[o + j] = first || (e & mask) > (yb[o + j] & mask) ? e : yb[o + j];
             }
         }
     }
 
     /** The first tap u of a window starting at {@code start} (dilation d) that is inside the image. */
     private static int firstTap(int start, int d) {
-        return start >= 0 ? 0 : (-start + d - 1) / d;
+        // Integer division costs tens of cycles: avoided in the common undilated case.
+        return start >= 0 ? 0 : d == 1 ? -start : (-start + d - 1) / d;
     }
 
     /** One past the last tap u < k with start + u * d < size. */
     private static int endTap(int start, int d, int k, int size) {
-        return Math.min(k, start >= size ? 0 : (size - start + d - 1) / d);
+        return Math.min(k, start >= size ? 0 : d == 1 ? size - start : (size - start + d - 1) / d);
     }
 
     static float load(Object a, int i, boolean unsigned) {
