@@ -36,10 +36,10 @@ final class KernelTemplates {
     private static final ClassModel SCALAR_MATH = parse(ScalarMath.class);
     private static final ClassModel ACTIVATION_MATH = parse(ActivationMath.class);
     /** What the model class holds: the scalar kernels and the IR's scalar math they share with the evaluator. */
-    static final List<ClassModel> MODEL_CLASS = List.of(SCALAR, SCALAR_MATH, ACTIVATION_MATH,
-            parse(FixedPoint.class));
-    /** The SIMD kernels, with the scalar math their vector loops fall back to for functions they do not cover. */
-    static final List<ClassModel> SIMD_CLASS = List.of(VECTOR, SCALAR_MATH, ACTIVATION_MATH);
+    private static final ClassModel FIXED_POINT = parse(FixedPoint.class);
+    static final List<ClassModel> MODEL_CLASS = List.of(SCALAR, SCALAR_MATH, ACTIVATION_MATH, FIXED_POINT);
+    /** The SIMD kernels, with the scalar math their vector loops fall back to where they do not apply. */
+    static final List<ClassModel> SIMD_CLASS = List.of(VECTOR, SCALAR_MATH, ACTIVATION_MATH, FIXED_POINT);
     private static final ClassDesc FLOAT_VECTOR = ClassDesc.of("jdk.incubator.vector.FloatVector");
     private static final Map<String, MethodTypeDesc> PUBLIC_SCALAR = publicMethods(SCALAR);
     private static final Map<String, MethodTypeDesc> PUBLIC_VECTOR = publicMethods(VECTOR);

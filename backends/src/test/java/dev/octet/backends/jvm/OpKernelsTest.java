@@ -59,6 +59,24 @@ class OpKernelsTest {
             }
             out.add(Arguments.of("Conv f32 " + shape, conv(c, "f32"), 3, false));
         }
+        // Requantize after a convolution whose sums cross 2^21 (the SIMD kernel's exact double path and its
+        // scalar fallback), per channel: shifts 0, negative and >= 31 as well as ordinary ones; results mostly inside
+        // the clamp. Rounding ties are tested on the kernel itself (RequantizeKernelTest).
+        out.add(Arguments.of("Requantize per channel after ConvInteger", """
+                graph @g(%x: f32[N,64,8,8]) {
+                  %s = Constant() {value = dense<f32[], [0.05]>} : f32[]
+                  %zp = Constant() {value = dense<u8[], [3]>} : u8[]
+                  %xq = QuantizeLinear(%x, %s, %zp) : u8[N,64,8,8]
+                  %w = Constant() {value = random<i8[7,64,3,3], 3>} : i8[7,64,3,3]
+                  %acc = ConvInteger(%xq, %w, %zp) {kernel_shape = [3, 3], pads = [1, 1, 1, 1]} : i32[N,7,8,8]
+                  %q = Requantize(%acc) {axis = 1, clamp_max = 255, clamp_min = 0, multiplier = [1073741824, \
+                1518500250, 2147483647, 1300000001, 1073741825, 1900000000, 1717986918], scale = 0.5, \
+                shift = [9, 10, 11, 0, -1, 31, 12], to = 2, zero_point = 128} : u8<0.5:128>[N,7,8,8]
+                  %s2 = Constant() {value = dense<f32[], [0.5]>} : f32[]
+                  %z2 = Constant() {value = dense<u8[], [128]>} : u8[]
+                  %y = DequantizeLinear(%q, %s2, %z2) : f32[N,7,8,8]
+                  return %y
+                }""", 3, true));
         // Pooling: windows cut by padding on every side, strides, dilation, float and uint8. Each row: kh, kw,
         // stride h, stride w, pads top, left, bottom, right, dilation h, dilation w, kind (0 max, 1 average,
         // 2 average counting padding).

@@ -5,6 +5,8 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
 
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
+import dev.octet.ir.ops.FixedPoint;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -47,6 +49,12 @@ public final class VectorKernels {
     /** Shorts and ints of the same vector width: the 16-bit matrix-vector kernel. */
     static final VectorSpecies<Short> SS = VectorSpecies.of(short.class, FS.vectorShape());
     static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, FS.vectorShape());
+    /** Doubles of the vector width, and as many ints: the exact requantization. */
+    static final VectorSpecies<Double> DS = VectorSpecies.of(double.class, FS.vectorShape());
+    static final VectorSpecies<Integer> DI = VectorSpecies.of(int.class,
+            VectorShape.forBitSize(Math.max(64, FS.vectorBitSize() / 2)));
+    static final double NUDGE_UP = 1 << 30;
+    static final double NUDGE_DOWN = 1 - (1 << 30);
     /** Columns of one chunk of the 16-bit matrix-vector kernel: a byte vector's worth. */
     static final int CH = 4 * L;
     /** Bytes of one panel row, converted to NR floats when int8 weights are packed. */
@@ -676,5 +684,61 @@ public final class VectorKernels {
         for (; j < n; j++) {
             c[ci + j] = ScalarMath.binary(op, a[ai + j * as], b[bi + j * bs]);
         }
+    }
+
+    // ---------------------------------------------------------------- quantization
+
+    /**
+     * y = clamp(zp + scale(acc, m, shift)) per channel, bit-exact with {@link FixedPoint#scale}. Vectors of
+     * accumulators below 2^21 in magnitude (int8 GEMM sums nearly always are) take an exact double-precision path:
+     * acc * m then fits 52 bits, so the nudged product divided by 2^31 and truncated is gemmlowp's high multiply;
+     * the rounding shift follows in int lanes. Other vectors and channels go through the scalar definition.
+     */
+    public static void requantize(int[] acc, int ao, byte[] y, int yo, int outer, int channels, int inner,
+            int[] mult, int mo, int[] shift, int sho, int zp, int lo, int hi) {
+        int i = 0;
+        for (int o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                int m = mult[mo + c];
+                int s = shift[sho + c];
+                int e = 0;
+                if (s > 0 && s < 31) {
+                    e = requantizeExact(acc, ao + i, y, yo + i, inner, m, s, zp, lo, hi);
+                }
+                for (; e < inner; e++) {
+                    long v = zp + FixedPoint.scale(acc[ao + i + e], m, s);
+                    y[yo + i + e] = (byte) Math.max(lo, Math.min(hi, v));
+                }
+                i += inner;
+            }
+        }
+    }
+
+    /** The vector part of {@link #requantize} for one channel; returns how many elements it did. */
+    private static int requantizeExact(int[] acc, int ao, byte[] y, int yo, int n, int m, int s, int zp, int lo,
+            int hi) {
+        int rounding = (1 << s) - 1;
+        int step = DS.length();
+        int e = 0;
+        // Ints as many as the doubles of a vector: every conversion keeps its lane count, which C2 compiles to one
+        // instruction (conversions between lane counts go through slow generic code).
+        for (; e + step <= n; e += step) {
+            IntVector a = IntVector.fromArray(DI, acc, ao + e);
+            if (a.add(1 << 21).compare(VectorOperators.UGE, 1 << 22).anyTrue()) {
+                break;
+            }
+            DoubleVector p = ((DoubleVector) a.convertShape(VectorOperators.I2D, DS, 0)).mul(m);
+            p = p.add(NUDGE_UP).blend(p.add(NUDGE_DOWN), p.compare(VectorOperators.LT, 0)).mul(0x1p-31);
+            IntVector high = (IntVector) p.convertShape(VectorOperators.D2I, DI, 0);
+            // Divide by 2^s rounding to nearest, ties away from zero (FixedPoint.roundingDivideByPowerOfTwo).
+            IntVector threshold = IntVector.broadcast(DI, rounding >> 1);
+            threshold = threshold.blend(threshold.add(1), high.compare(VectorOperators.LT, 0));
+            IntVector r = high.lanewise(VectorOperators.ASHR, s);
+            r = r.blend(r.add(1), high.and(rounding).compare(VectorOperators.GT, threshold)).add(zp).max(lo).min(hi);
+            for (int j = 0; j < step; j++) {
+                y[yo + e + j] = (byte) r.lane(j);
+            }
+        }
+        return e;
     }
 }
