@@ -10,6 +10,7 @@ import dev.octet.frontend.ModelLoader;
 import dev.octet.frontend.NpyFormat;
 import dev.octet.frontend.onnx.QdqExport;
 import dev.octet.ir.Graph;
+import dev.octet.ir.Shape;
 import dev.octet.ir.Tensor;
 import dev.octet.passes.PassManager;
 import dev.octet.passes.quant.InsertQdqPass;
@@ -37,10 +38,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The project's Fashion-MNIST models, one thread, per batch: Octet's generated fp32 and int8 classes (static int8
- * for the MLP and CNN, dynamic for the transformer) and ONNX Runtime Java on the same ONNX file (fp32) and on our
- * static int8 graph exported as QDQ ONNX (int8 weights as u8 with zero point 128, see QdqExport). Run from the
- * repository root, or set -Doctet.testdata.
+ * The project's Fashion-MNIST models and a ResNet-18-shaped CNN (224x224, random weights), one thread, per batch:
+ * Octet's generated fp32 and int8 classes (static int8 for the CNNs and the MLP, dynamic for the transformer) and
+ * ONNX Runtime Java on the same ONNX file (fp32) and on our static int8 graph exported as QDQ ONNX (int8 weights as
+ * u8 with zero point 128, see QdqExport). Run from the repository root (or set -Doctet.testdata and -Doctet.build)
+ * after {@code /usr/bin/python3 testdata/scripts/make_resnet18.py}, which writes build/resnet18.onnx.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,7 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class ModelBenchmark {
-    @Param({"mlp", "cnn", "transformer"})
+    @Param({"mlp", "cnn", "transformer", "resnet18"})
     public String model;
 
     @Param({"octet-f32", "octet-int8", "ort-f32", "ort-int8"})
@@ -69,22 +71,31 @@ public class ModelBenchmark {
     @Setup
     public void setup() throws Exception {
         Path testdata = Path.of(System.getProperty("octet.testdata", "testdata"));
-        Path onnx = testdata.resolve("models/fashion-" + model + ".onnx");
-        Tensor images = NpyFormat.read(testdata.resolve("data/fashion-test-1000.npy")).rows(0, batch);
+        Path build = Path.of(System.getProperty("octet.build", "build"));
+        boolean resnet = model.equals("resnet18");
+        Path onnx = resnet ? build.resolve("resnet18.onnx") : testdata.resolve("models/fashion-" + model + ".onnx");
+        Path calibration = resnet ? build.resolve("resnet18-calib.npy") : testdata.resolve("data/fashion-calib-500.npy");
+        if (!Files.exists(onnx) || !Files.exists(calibration)) {
+            throw new IllegalStateException(onnx + " or " + calibration
+                    + " is missing: run /usr/bin/python3 testdata/scripts/make_resnet18.py first");
+        }
+        Tensor images = resnet ? cycledRows(NpyFormat.read(calibration), batch)
+                : NpyFormat.read(testdata.resolve("data/fashion-test-1000.npy")).rows(0, batch);
         in = images.floats();
         Graph g = ModelLoader.load(onnx);
         inputName = g.inputs().get(0).name();
+        int classes = resnet ? 1000 : 10;
         switch (engine) {
             case "octet-f32" -> {
                 PassManager.of(StaticQuantizer.PREPARE).run(g);
-                bind(g);
+                bind(g, classes);
             }
             case "octet-int8" -> bind(model.equals("transformer") ? StaticQuantizer.quantizeDynamic(g)
-                    : staticInt8(g, testdata));
+                    : staticInt8(g, calibration), classes);
             case "ort-f32" -> ort(onnx, images);
             case "ort-int8" -> {
                 Path qdq = Files.createTempFile("octet-bench-" + model, ".onnx");
-                QdqExport.write(staticInt8(g, testdata), qdq);
+                QdqExport.write(staticInt8(g, calibration), qdq);
                 ort(qdq, images);
                 Files.delete(qdq);
             }
@@ -92,16 +103,33 @@ public class ModelBenchmark {
         }
     }
 
-    private static Graph staticInt8(Graph g, Path testdata) {
-        Tensor calib = NpyFormat.read(testdata.resolve("data/fashion-calib-500.npy"));
-        return StaticQuantizer.quantize(g, calib, InsertQdqPass.Config.DEFAULT).graph();
+    /** {@code count} samples, taking the rows of {@code t} in turn. */
+    private static Tensor cycledRows(Tensor t, int count) {
+        long[] dims = t.shape().sizes();
+        int per = (int) (t.size() / dims[0]);
+        float[] src = t.floats();
+        float[] out = new float[count * per];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(src, (int) (i % dims[0]) * per, out, i * per, per);
+        }
+        dims[0] = count;
+        return Tensor.ofFloats(Shape.of(dims), out);
     }
 
-    private void bind(Graph g) throws ReflectiveOperationException {
+    /**
+     * Static int8 with the default options, but without bias correction for ResNet-18: it evaluates both models
+     * in the reference evaluator once per layer (minutes for 21 layers at 224x224), and the weights are random.
+     */
+    private Graph staticInt8(Graph g, Path calibration) {
+        InsertQdqPass.Config config = InsertQdqPass.Config.DEFAULT.withBiasCorrection(!model.equals("resnet18"));
+        return StaticQuantizer.quantize(g, NpyFormat.read(calibration), config).graph();
+    }
+
+    private void bind(Graph g, int classes) throws ReflectiveOperationException {
         Object m = JvmCompiler.load(g, Target.AUTO);
         predict = MethodHandles.publicLookup().findVirtual(m.getClass(), "predict",
                 MethodType.methodType(void.class, float[].class, int.class, float[].class)).bindTo(m);
-        out = new float[batch * 10];
+        out = new float[batch * classes];
     }
 
     private void ort(Path file, Tensor images) throws OrtException {
