@@ -6,6 +6,7 @@ import dev.octet.ir.text.IrTextParser;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,7 +21,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * GEMM M=64 N=256 K=1024 and matrix-vector 1024x1024, fp32 and int8 (u8 activations x s8 weights, int32 results),
+ * GEMM M=64 N=256 K=1024 and matrix-vector 1024x1024, fp32 and int8 (u8 activations x s8 weights in [-127, 127] as
+ * our quantizer writes them, int32 results),
  * each as a one-op model compiled by the JVM backend: the time includes the generated class's input
  * quantization and output conversion (about 1/N and 1/K of the work). GOPS = 2*M*N*K / time.
  */
@@ -58,12 +60,12 @@ public class KernelBenchmark {
                   %s = Constant() {value = dense<f32[], [0.01]>} : f32[]
                   %zp = Constant() {value = dense<u8[], [128]>} : u8[]
                   %xq = QuantizeLinear(%x, %s, %zp) : u8[N,{k}]
-                  %w = Constant() {value = random<i8[{k},{n}], 5>} : i8[{k},{n}]
+                  %w = Constant() {value = {weights}} : i8[{k},{n}]
                   %acc = MatMulInteger(%xq, %w, %zp) : i32[N,{n}]
                   %y = Cast(%acc) {to = 1} : f32[N,{n}]
                   return %y
                 }""";
-        ir = ir.replace("{k}", "" + k).replace("{n}", "" + n);
+        ir = ir.replace("{weights}", narrowWeights(k * n)).replace("{k}", "" + k).replace("{n}", "" + n);
         Object model = JvmCompiler.load(IrTextParser.parse(ir, kernel), Target.fromId(target));
         predict = MethodHandles.publicLookup().findVirtual(model.getClass(), "predict",
                 MethodType.methodType(void.class, float[].class, int.class, float[].class)).bindTo(model);
@@ -72,6 +74,16 @@ public class KernelBenchmark {
             in[i] = (float) Math.sin(i);
         }
         out = new float[m * n];
+    }
+
+    /** Uniform int8 weights in [-127, 127], as symmetric quantization writes them. */
+    private static String narrowWeights(int count) {
+        SplittableRandom rng = new SplittableRandom(5);
+        StringBuilder sb = new StringBuilder("dense<i8[{k},{n}], [");
+        for (int i = 0; i < count; i++) {
+            sb.append(i == 0 ? "" : ", ").append(rng.nextInt(255) - 127);
+        }
+        return sb.append("]>").toString();
     }
 
     @Benchmark
