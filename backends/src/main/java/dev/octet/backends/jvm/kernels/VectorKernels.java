@@ -3,9 +3,9 @@ package dev.octet.backends.jvm.kernels;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 
+import dev.octet.ir.ops.FixedPoint;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
-import dev.octet.ir.ops.FixedPoint;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -23,8 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Design (measured facts in shared/notes/jvm-simd.md): C2 cannot emit VNNI and compiles byte-to-int widening
  * poorly, so int8 GEMMs convert their int8 operands to float (exact) and run the fp32 FMA micro-kernel; float
  * partial sums of int8 products stay exact while below 2^24, so K is split in blocks of at most
- * {@link #EXACT_K} and each block's sums are moved to the int32 result. The same signatures as
- * {@link ScalarKernels} keep one call site for both.
+ * {@link #EXACT_K} and each block's sums are moved to the int32 result. Matrix-vector products (batch 1) with
+ * narrow int8 weights are the exception: there bytes, not arithmetic, set the speed, and they run in 16-bit lanes.
+ * The same signatures as {@link ScalarKernels} keep one call site for both.
  */
 public final class VectorKernels {
     /** The float species the target asks for; the generator rewrites this initializer per target. */
