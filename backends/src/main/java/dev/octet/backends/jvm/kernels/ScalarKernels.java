@@ -399,6 +399,14 @@ public final class ScalarKernels {
         }
     }
 
+    /** y = x as floats, n values; bytes read as uint8 when {@code unsigned}, else int8. */
+    public static void bytesToFloats(byte[] x, int xo, boolean unsigned, float[] y, int yo, int n) {
+        int mask = unsigned ? 0xFF : -1;
+        for (int i = 0; i < n; i++) {
+            y[yo + i] = x[xo + i] & mask;
+        }
+    }
+
     /**
      * Lays the windows of one CHW image out as the columns of a [c*kh*kw, oh*ow] float matrix (im2col), padding
      * with {@code pad}. The input may be float or (u)int8; int8 values are written as exact floats.

@@ -58,6 +58,9 @@ public final class VectorKernels {
     static final double NUDGE_DOWN = 1 - (1 << 30);
     /** Columns of one chunk of the 16-bit matrix-vector kernel: a byte vector's worth. */
     static final int CH = 4 * L;
+    /** As many bytes as a float vector has lanes (at least 64 bits). */
+    static final VectorSpecies<Byte> LANE_BYTES = VectorSpecies.of(byte.class,
+            VectorShape.forBitSize(Math.max(64, L * 8)));
     /** Bytes of one panel row, converted to NR floats when int8 weights are packed. */
     static final VectorSpecies<Byte> PANEL_BYTES = VectorSpecies.of(byte.class,
             VectorShape.forBitSize(Math.max(64, NR * 8)));
@@ -741,5 +744,22 @@ public final class VectorKernels {
             }
         }
         return e;
+    }
+
+    /** y = x as floats, n values; bytes read as uint8 when {@code unsigned} (sign-extended, then + 256 if < 0). */
+    public static void bytesToFloats(byte[] x, int xo, boolean unsigned, float[] y, int yo, int n) {
+        int i = 0;
+        for (; i + LANE_BYTES.length() <= n; i += L) {
+            FloatVector v = (FloatVector) ByteVector.fromArray(LANE_BYTES, x, xo + i)
+                    .convertShape(VectorOperators.B2F, FS, 0);
+            if (unsigned) {
+                v = v.add(256f, v.compare(VectorOperators.LT, 0f));
+            }
+            v.intoArray(y, yo + i);
+        }
+        int mask = unsigned ? 0xFF : -1;
+        for (; i < n; i++) {
+            y[yo + i] = x[xo + i] & mask;
+        }
     }
 }

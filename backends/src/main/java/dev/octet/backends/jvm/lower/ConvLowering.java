@@ -114,14 +114,21 @@ final class ConvLowering {
                 : null;
         IntExpr image = LoweringContext.perIndex(IntExpr.of((long) c * h * w));
         IntExpr outImage = LoweringContext.perIndex(IntExpr.of((long) oc * pixels));
+        // Integer inputs are widened to float once per image, so im2col copies float rows (System.arraycopy)
+        // instead of converting each of its kh*kw copies of every byte.
+        Buffer widened = integer ? cx.scratch(Arena.F32, IntExpr.of((long) c * h * w)) : null;
         cx.loop(xd[0], () -> {
+            if (widened != null) {
+                cx.call("bytesToFloats", xb.plus(image), xt == ElementType.U8, widened, IntExpr.of((long) c * h * w));
+            }
             for (int g = 0; g < groups; g++) {
-                Buffer xg = xb.plus(image.plus((long) g * cg * h * w));
+                Buffer xg = widened != null ? widened.plus(IntExpr.of((long) g * cg * h * w))
+                        : xb.plus(image.plus((long) g * cg * h * w));
                 Buffer yg = out.plus(outImage.plus((long) g * ocg * pixels));
                 Buffer wg = weights.plus(IntExpr.of((long) g * ocg * k));
                 Buffer bmat = xg;
                 if (!direct) {
-                    cx.call("im2col", xg, xt == ElementType.U8, col, IntExpr.of(cg), IntExpr.of(h), IntExpr.of(w),
+                    cx.call("im2col", xg, widened == null && xt == ElementType.U8, col, IntExpr.of(cg), IntExpr.of(h), IntExpr.of(w),
                             IntExpr.of(win.kh()), IntExpr.of(win.kw()), IntExpr.of(win.sh()), IntExpr.of(win.sw()),
                             IntExpr.of(win.ph()), IntExpr.of(win.pw()), IntExpr.of(win.dh()), IntExpr.of(win.dw()),
                             IntExpr.of(oh), IntExpr.of(ow), (float) zx);
