@@ -408,14 +408,11 @@ public final class ScalarKernels {
     }
 
     /**
-     * Lays the windows of one CHW image out as the columns of a [c*kh*kw, oh*ow] float matrix (im2col), padding
-     * with {@code pad}. The input may be float or (u)int8; int8 values are written as exact floats.
+     * Lays the windows of one CHW float image out as the columns of a [c*kh*kw, oh*ow] float matrix (im2col),
+     * padding with {@code pad}; integer convolutions widen their image with {@link #bytesToFloats} first.
      */
-    public static void im2col(Object x, int xo, boolean unsigned, float[] col, int colo, int channels, int h, int w,
-            int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oh, int ow, float pad) {
-        float[] xf = x instanceof float[] f ? f : null;
-        byte[] xb = xf == null ? (byte[]) x : null;
-        int mask = unsigned ? 0xFF : -1;
+    public static void im2col(float[] x, int xo, float[] col, int colo, int channels, int h, int w, int kh, int kw,
+            int sh, int sw, int ph, int pw, int dh, int dw, int oh, int ow, float pad) {
         int pixels = oh * ow;
         for (int c = 0; c < channels; c++) {
             for (int u = 0; u < kh; u++) {
@@ -434,15 +431,11 @@ public final class ScalarKernels {
                         }
                         int src = xo + (c * h + iy) * w + off;
                         Arrays.fill(col, dst, dst + lo, pad);
-                        if (xf != null && sw == 1) {
-                            System.arraycopy(xf, src + lo, col, dst + lo, hi - lo);
-                        } else if (xf != null) {
-                            for (int xx = lo; xx < hi; xx++) {
-                                col[dst + xx] = xf[src + xx * sw];
-                            }
+                        if (sw == 1) {
+                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
                         } else {
                             for (int xx = lo; xx < hi; xx++) {
-                                col[dst + xx] = xb[src + xx * sw] & mask;
+                                col[dst + xx] = x[src + xx * sw];
                             }
                         }
                         Arrays.fill(col, dst + hi, dst + ow, pad);

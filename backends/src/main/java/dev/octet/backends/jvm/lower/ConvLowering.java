@@ -128,7 +128,7 @@ final class ConvLowering {
                 Buffer wg = weights.plus(IntExpr.of((long) g * ocg * k));
                 Buffer bmat = xg;
                 if (!direct) {
-                    cx.call("im2col", xg, widened == null && xt == ElementType.U8, col, IntExpr.of(cg), IntExpr.of(h), IntExpr.of(w),
+                    cx.call("im2col", xg, col, IntExpr.of(cg), IntExpr.of(h), IntExpr.of(w),
                             IntExpr.of(win.kh()), IntExpr.of(win.kw()), IntExpr.of(win.sh()), IntExpr.of(win.sw()),
                             IntExpr.of(win.ph()), IntExpr.of(win.pw()), IntExpr.of(win.dh()), IntExpr.of(win.dw()),
                             IntExpr.of(oh), IntExpr.of(ow), (float) zx);
