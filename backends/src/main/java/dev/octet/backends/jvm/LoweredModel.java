@@ -1,11 +1,13 @@
 package dev.octet.backends.jvm;
 
+import dev.octet.backends.jvm.lower.Fusion;
 import dev.octet.backends.jvm.lower.Lowerings;
 import dev.octet.ir.Dim;
 import dev.octet.ir.ElementType;
 import dev.octet.ir.Graph;
 import dev.octet.ir.Node;
 import dev.octet.ir.Value;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,11 +38,23 @@ public record LoweredModel(List<Step> steps, Map<Arena, IntExpr> arenaSizes, Buf
         LoweringContext cx = new LoweringContext(graph, batch, weights);
         Buffer input = cx.out(in);
         cx.boundary(input);
+        Map<Node, Fusion> fused = new IdentityHashMap<>();
+        for (Fusion f : Lowerings.fusions(graph, cx::isConstant)) {
+            f.nodes().forEach(n -> fused.put(n, f));
+        }
         for (Node node : graph.nodes()) {
             if (node.op().equals("Constant")) {
                 continue;
             }
             cx.setCurrent(node);
+            Fusion fusion = fused.get(node);
+            if (fusion != null) {
+                // The group's last node lowers all of it; the others emit nothing.
+                if (fusion.nodes().get(fusion.nodes().size() - 1) == node) {
+                    fusion.lower(cx);
+                }
+                continue;
+            }
             OpLowering lowering = Lowerings.forOp(node.op()).orElseThrow(() -> cx.error(
                     "op " + node.op() + " is not supported by the JVM backend"));
             lowering.lower(node, cx);

@@ -453,6 +453,23 @@ public final class ScalarKernels {
         }
     }
 
+    /**
+     * The epilogue of a dynamically quantized product over [rows, n]: y = (bias +) float(acc - zp[r] * colSum[j])
+     * * rowScale[r] * colScale[j], in that order of roundings (the graph's).
+     */
+    public static void dequantizeRows(int[] acc, int ao, int[] zp, int zo, int[] colSum, int co, float[] rowScale,
+            int ro, float[] colScale, int so, float[] bias, int bo, boolean hasBias, float[] y, int yo, int rows,
+            int n) {
+        for (int r = 0; r < rows; r++) {
+            int z = zp[zo + r];
+            float rs = rowScale[ro + r];
+            for (int j = 0; j < n; j++) {
+                float v = (float) (acc[ao + r * n + j] - z * colSum[co + j]) * rs * colScale[so + j];
+                y[yo + r * n + j] = hasBias ? bias[bo + j] + v : v;
+            }
+        }
+    }
+
     /** int32 to float32. */
     public static void castI32F32(int[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) {

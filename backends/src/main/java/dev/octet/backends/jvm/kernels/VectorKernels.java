@@ -54,6 +54,8 @@ public final class VectorKernels {
     static final VectorSpecies<Double> DS = VectorSpecies.of(double.class, FS.vectorShape());
     static final VectorSpecies<Integer> DI = VectorSpecies.of(int.class,
             VectorShape.forBitSize(Math.max(64, FS.vectorBitSize() / 2)));
+    /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to an integer, ties to even. */
+    static final float ROUND_MAGIC = 12582912f;
     static final double NUDGE_UP = 1 << 30;
     static final double NUDGE_DOWN = 1 - (1 << 30);
     /** Columns of one chunk of the 16-bit matrix-vector kernel: a byte vector's worth. */
@@ -594,19 +596,7 @@ public final class VectorKernels {
             p = p.mul(t).add(0.09678418f);
             p = p.mul(t).add(0.37409196f);
             p = p.mul(t).add(1.00002368f);
-            FloatVector arg = p.mul(t).add(-1.26551223f).sub(z.mul(z)).max(-87f);
-            // exp(arg) = 2^k * exp(r), k = round(arg / ln 2) by the 1.5 * 2^23 trick, |r| <= ln(2) / 2.
-            FloatVector k = arg.mul(1.44269504f).add(12582912f).sub(12582912f);
-            FloatVector r = arg.sub(k.mul(0.693359375f)).sub(k.mul(-2.12194440e-4f));
-            FloatVector q = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
-            q = q.mul(r).add(8.3334519073e-3f);
-            q = q.mul(r).add(4.1665795894e-2f);
-            q = q.mul(r).add(1.6666665459e-1f);
-            q = q.mul(r).add(5.0000001201e-1f);
-            q = q.mul(r.mul(r)).add(r).add(1f);
-            FloatVector pow2 = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127)
-                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector erfc = t.mul(q.mul(pow2));
+            FloatVector erfc = t.mul(exp(p.mul(t).add(-1.26551223f).sub(z.mul(z))));
             VectorMask<Float> negative = v.compare(VectorOperators.LT, 0f);
             FloatVector out;
             if (gelu) {
@@ -619,6 +609,125 @@ public final class VectorKernels {
                 out.intoArray(y, yo + i);
             } else {
                 out.intoArray(y, yo + i, mask);
+            }
+        }
+    }
+
+    /**
+     * e^x lane-wise, clamped to [-87, 88] (no denormals, no overflow): 2^k * e^r with k = round(x / ln 2) by the
+     * 1.5 * 2^23 trick, |r| <= ln(2) / 2, and a degree-6 polynomial for e^r (Cephes' expf coefficients).
+     */
+    private static FloatVector exp(FloatVector x) {
+        FloatVector arg = x.max(-87f).min(88f);
+        FloatVector k = arg.mul(1.44269504f).add(ROUND_MAGIC).sub(ROUND_MAGIC);
+        FloatVector r = arg.sub(k.mul(0.693359375f)).sub(k.mul(-2.12194440e-4f));
+        FloatVector q = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
+        q = q.mul(r).add(8.3334519073e-3f);
+        q = q.mul(r).add(4.1665795894e-2f);
+        q = q.mul(r).add(1.6666665459e-1f);
+        q = q.mul(r).add(5.0000001201e-1f);
+        q = q.mul(r.mul(r)).add(r).add(1f);
+        FloatVector pow2 = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127)
+                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return q.mul(pow2);
+    }
+
+    /**
+     * The lanes' sum, left to right. reduceLanes(ADD) on floats may associate differently in compiled and
+     * interpreted code, and a model must give the same bits in every call.
+     */
+    private static float sumLanes(FloatVector v) {
+        float s = 0;
+        for (int i = 0; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
+    /** Softmax over rows of n floats (within float rounding of the scalar kernel's double sum). */
+    public static void softmaxF32(float[] x, int xo, float[] y, int yo, int rows, int n) {
+        for (int row = 0; row < rows; row++) {
+            int a = xo + row * n;
+            int b = yo + row * n;
+            FloatVector vmax = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
+            int i = 0;
+            for (; i + L <= n; i += L) {
+                vmax = vmax.max(FloatVector.fromArray(FS, x, a + i));
+            }
+            float max = vmax.reduceLanes(VectorOperators.MAX);
+            for (int t = i; t < n; t++) {
+                max = Math.max(max, x[a + t]);
+            }
+            FloatVector vsum = FloatVector.zero(FS);
+            for (i = 0; i + L <= n; i += L) {
+                FloatVector e = exp(FloatVector.fromArray(FS, x, a + i).sub(max));
+                e.intoArray(y, b + i);
+                vsum = vsum.add(e);
+            }
+            float sum = sumLanes(vsum);
+            for (int t = i; t < n; t++) {
+                float e = (float) Math.exp(x[a + t] - max);
+                y[b + t] = e;
+                sum += e;
+            }
+            float inv = 1 / sum;
+            for (i = 0; i + L <= n; i += L) {
+                FloatVector.fromArray(FS, y, b + i).mul(inv).intoArray(y, b + i);
+            }
+            for (; i < n; i++) {
+                y[b + i] *= inv;
+            }
+        }
+    }
+
+    /**
+     * LayerNormalization over rows of n floats, in float lanes: the mean from a first pass is corrected by the
+     * mean deviation of the second (so a large mean next to a small spread costs no accuracy), then
+     * y = (x - mean) * rsqrt(var + eps) * gamma (+ beta).
+     */
+    public static void layerNormF32(float[] x, int xo, float[] gamma, int go, float[] beta, int bo, boolean hasBeta,
+            float[] y, int yo, int rows, int n, float eps) {
+        for (int row = 0; row < rows; row++) {
+            int a = xo + row * n;
+            int b = yo + row * n;
+            FloatVector acc = FloatVector.zero(FS);
+            int i = 0;
+            for (; i + L <= n; i += L) {
+                acc = acc.add(FloatVector.fromArray(FS, x, a + i));
+            }
+            float sum = sumLanes(acc);
+            for (int t = i; t < n; t++) {
+                sum += x[a + t];
+            }
+            float mean = sum / n;
+            FloatVector dev = FloatVector.zero(FS);
+            FloatVector sq = dev;
+            for (i = 0; i + L <= n; i += L) {
+                FloatVector d = FloatVector.fromArray(FS, x, a + i).sub(mean);
+                dev = dev.add(d);
+                sq = d.fma(d, sq);
+            }
+            float devSum = sumLanes(dev);
+            float sqSum = sumLanes(sq);
+            for (int t = i; t < n; t++) {
+                float d = x[a + t] - mean;
+                devSum += d;
+                sqSum += d * d;
+            }
+            float shift = devSum / n;
+            mean += shift;
+            float inv = (float) (1 / Math.sqrt(Math.max(0f, sqSum / n - shift * shift) + (double) eps));
+            for (i = 0; i + L <= n; i += L) {
+                FloatVector v = FloatVector.fromArray(FS, x, a + i).sub(mean).mul(inv)
+                        .mul(FloatVector.fromArray(FS, gamma, go + i));
+                if (hasBeta) {
+                    v = v.add(FloatVector.fromArray(FS, beta, bo + i));
+                }
+                v.intoArray(y, b + i);
+            }
+            for (; i < n; i++) {
+                float v = (x[a + i] - mean) * inv * gamma[go + i];
+                y[b + i] = hasBeta ? v + beta[bo + i] : v;
             }
         }
     }
@@ -744,6 +853,78 @@ public final class VectorKernels {
             }
         }
         return e;
+    }
+
+    /** {@link ScalarKernels#dequantizeRows}, the same operations lane-wise. */
+    public static void dequantizeRows(int[] acc, int ao, int[] zp, int zo, int[] colSum, int co, float[] rowScale,
+            int ro, float[] colScale, int so, float[] bias, int bo, boolean hasBias, float[] y, int yo, int rows,
+            int n) {
+        for (int r = 0; r < rows; r++) {
+            int z = zp[zo + r];
+            float rs = rowScale[ro + r];
+            int a = ao + r * n;
+            int out = yo + r * n;
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                IntVector t = IntVector.fromArray(IS, acc, a + j).sub(IntVector.fromArray(IS, colSum, co + j).mul(z));
+                FloatVector v = ((FloatVector) t.convertShape(VectorOperators.I2F, FS, 0)).mul(rs)
+                        .mul(FloatVector.fromArray(FS, colScale, so + j));
+                if (hasBias) {
+                    v = FloatVector.fromArray(FS, bias, bo + j).add(v);
+                }
+                v.intoArray(y, out + j);
+            }
+            for (; j < n; j++) {
+                float v = (float) (acc[a + j] - z * colSum[co + j]) * rs * colScale[so + j];
+                y[out + j] = hasBias ? bias[bo + j] + v : v;
+            }
+        }
+    }
+
+    /**
+     * Per row of [rows, n]: the uint8 range covering [min(x, 0), max(x, 0)], then q = clamp(rint(x / scale) + zp),
+     * bit-exact with the scalar kernel: x / scale is the same IEEE division, it is clamped to +-512 (beyond the
+     * uint8 range either way) so that the magic-number rounding is exact, and NaN converts to 0 as in Java.
+     */
+    public static void dynamicQuantizeRows(float[] x, int xo, byte[] q, int qo, float[] scales, int so, int[] zps,
+            int zo, int rows, int n) {
+        for (int r = 0; r < rows; r++) {
+            int base = xo + r * n;
+            int out = qo + r * n;
+            FloatVector vmin = FloatVector.zero(FS);
+            FloatVector vmax = vmin;
+            int i = 0;
+            for (; i + L <= n; i += L) {
+                FloatVector v = FloatVector.fromArray(FS, x, base + i);
+                vmin = vmin.min(v);
+                vmax = vmax.max(v);
+            }
+            float min = vmin.reduceLanes(VectorOperators.MIN);
+            float max = vmax.reduceLanes(VectorOperators.MAX);
+            for (int t = i; t < n; t++) {
+                min = Math.min(min, x[base + t]);
+                max = Math.max(max, x[base + t]);
+            }
+            float scale = (max - min) / 255f;
+            int zp = scale == 0 ? 0 : (int) Math.max(0, Math.min(255, (long) Math.rint(0 - min / scale)));
+            scales[so + r] = scale == 0 ? 1f : scale;
+            zps[zo + r] = zp;
+            i = 0;
+            if (scale != 0) {
+                // The byte store may be wider than L lanes (128-bit species): it stays inside the row.
+                for (; i + LANE_BYTES.length() <= n; i += L) {
+                    FloatVector v = FloatVector.fromArray(FS, x, base + i).div(scale).max(-512f).min(512f);
+                    v = v.add(ROUND_MAGIC).sub(ROUND_MAGIC);
+                    IntVector iv = ((IntVector) v.convertShape(VectorOperators.F2I, IS, 0)).add(zp).max(0).min(255);
+                    ((ByteVector) iv.convertShape(VectorOperators.I2B, LANE_BYTES, 0)).intoArray(q, out + i);
+                }
+            }
+            for (; i < n; i++) {
+                float v = x[base + i] / scale;
+                long rv = scale == 0 ? 0 : v != v ? 0 : (long) Math.rint(v);
+                q[out + i] = (byte) Math.max(0, Math.min(255, rv + zp));
+            }
+        }
     }
 
     /** y = x as floats, n values; bytes read as uint8 when {@code unsigned} (sign-extended, then + 256 if < 0). */

@@ -1,10 +1,14 @@
 package dev.octet.backends.jvm.lower;
 
 import dev.octet.backends.jvm.OpLowering;
+import dev.octet.ir.Graph;
+import dev.octet.ir.Value;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /** The ops the JVM backend compiles, and how. */
 public final class Lowerings {
@@ -49,6 +53,11 @@ public final class Lowerings {
 
     public static Optional<OpLowering> forOp(String op) {
         return Optional.ofNullable(BY_OP.get(op));
+    }
+
+    /** The groups of nodes {@code g} lowers as one call each (see {@link Fusion}). */
+    public static List<Fusion> fusions(Graph g, Predicate<Value> isConstant) {
+        return DynamicDequantizeFusion.find(g, isConstant);
     }
 
     public static Set<String> supportedOps() {
