@@ -663,6 +663,71 @@ public final class ScalarKernels {
         }
     }
 
+    /**
+     * Max pooling without padding or dilation (every window inside the image), [planes, h, w] into
+     * [planes, oh, ow]: typed loops with the window unrolled for the common 2x2 and 3x3 shapes.
+     */
+    public static void maxPool2d(Object x, int xo, boolean unsigned, Object y, int yo, int planes, int h, int w,
+            int kh, int kw, int sh, int sw, int oh, int ow) {
+        if (x instanceof float[] xf) {
+            maxPoolF32(xf, xo, (float[]) y, yo, planes, h, w, kh, kw, sh, sw, oh, ow);
+        } else {
+            maxPoolBytes((byte[]) x, xo, unsigned ? 0xFF : -1, (byte[]) y, yo, planes, h, w, kh, kw, sh, sw, oh, ow);
+        }
+    }
+
+    private static void maxPoolF32(float[] x, int xo, float[] y, int yo, int planes, int h, int w, int kh, int kw,
+            int sh, int sw, int oh, int ow) {
+        int out = yo;
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int row = xo + p * h * w + oy * sh * w;
+                for (int ox = 0; ox < ow; ox++, out++) {
+                    int b = row + ox * sw;
+                    float m;
+                    if (kh == 2 && kw == 2) {
+                        m = Math.max(Math.max(x[b], x[b + 1]), Math.max(x[b + w], x[b + w + 1]));
+                    } else {
+                        m = x[b];
+                        for (int u = 0; u < kh; u++) {
+                            for (int v = 0; v < kw; v++) {
+                                m = Math.max(m, x[b + u * w + v]);
+                            }
+                        }
+                    }
+                    y[out] = m;
+                }
+            }
+        }
+    }
+
+    /** As {@link #maxPoolF32} on bytes compared as (un)signed per {@code mask}. */
+    private static void maxPoolBytes(byte[] x, int xo, int mask, byte[] y, int yo, int planes, int h, int w, int kh,
+            int kw, int sh, int sw, int oh, int ow) {
+        int out = yo;
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int row = xo + p * h * w + oy * sh * w;
+                for (int ox = 0; ox < ow; ox++, out++) {
+                    int b = row + ox * sw;
+                    int m;
+                    if (kh == 2 && kw == 2) {
+                        m = Math.max(Math.max(x[b] & mask, x[b + 1] & mask),
+                                Math.max(x[b + w] & mask, x[b + w + 1] & mask));
+                    } else {
+                        m = x[b] & mask;
+                        for (int u = 0; u < kh; u++) {
+                            for (int v = 0; v < kw; v++) {
+                                m = Math.max(m, x[b + u * w + v] & mask);
+                            }
+                        }
+                    }
+                    y[out] = (byte) m;
+                }
+            }
+        }
+    }
+
     /** y[o + j] = (or max=) x[from + j * step] for j in [lo, hi); bytes compare as (un)signed per mask. */
     private static void maxRow(Object x, int from, int step, int mask, Object y, int o, int lo, int hi,
             boolean first) {
