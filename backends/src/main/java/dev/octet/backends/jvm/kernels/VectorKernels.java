@@ -13,6 +13,7 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -56,6 +57,10 @@ public final class VectorKernels {
             VectorShape.forBitSize(Math.max(64, FS.vectorBitSize() / 2)));
     /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to an integer, ties to even. */
     static final float ROUND_MAGIC = 12582912f;
+    /** Rotations by L/2, L/4, ..., 1 lanes: a fixed tree for lane sums (layerNormF32). */
+    static final VectorShuffle<Float>[] ROTATIONS = rotations();
+    /** Elements per chunk of erfF32's three passes (stays in L1). */
+    static final int ERF_CHUNK = 1024;
     static final double NUDGE_UP = 1 << 30;
     static final double NUDGE_DOWN = 1 - (1 << 30);
     /** Columns of one chunk of the 16-bit matrix-vector kernel: a byte vector's worth. */
@@ -73,6 +78,16 @@ public final class VectorKernels {
     private static VectorSpecies<Float> supported(VectorSpecies<Float> requested) {
         VectorSpecies<Float> preferred = VectorSpecies.ofPreferred(float.class);
         return requested.vectorBitSize() <= preferred.vectorBitSize() ? requested : preferred;
+    }
+
+    /** No lambdas here: the template's code is copied into other classes without bootstrap methods. */
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] rotations() {
+        VectorShuffle<Float>[] r = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
+        for (int i = 0, k = L / 2; i < r.length; i++, k /= 2) {
+            r[i] = VectorShuffle.iota(FS, k, 1, true);
+        }
+        return r;
     }
 
     /** "requested bits -> used bits" of the vector width, for the load-time report. */
@@ -106,13 +121,12 @@ public final class VectorKernels {
             }
             return;
         }
-        int tile = po + ScalarKernels.GEMM_PANEL_FLOATS;
         int j0 = 0;
         if (bf != null && m < MR) {
             // Too few rows to repay packing: the register block reads B in place, each element once.
             for (; j0 + NR <= n; j0 += NR) {
-                kernel(a, ao, lda, m, bf, bo + j0, ldb, k, panel, tile, NR, false);
-                copyTile(panel, tile, c, co + j0, ldc, m, NR, add);
+                kernel(a, ao, lda, m, bf, bo + j0, ldb, k, c, co + j0, ldc, add, panel,
+                        po + ScalarKernels.GEMM_PANEL_FLOATS);
             }
         }
         for (int p0 = 0; p0 < k; p0 += KC) {
@@ -155,7 +169,13 @@ public final class VectorKernels {
         for (int p = 0; p < kc; p++) {
             int from = bo + p * ldb;
             int to = po + p * NR;
-            if (cols == NR) {
+            if (cols == NR && LANE_BYTES.length() == L) {
+                // Two part-0 conversions: a part-1 convertShape is slow and in some JVMs allocates.
+                ((FloatVector) ByteVector.fromArray(LANE_BYTES, b, from).convertShape(VectorOperators.B2F, FS, 0))
+                        .intoArray(panel, to);
+                ((FloatVector) ByteVector.fromArray(LANE_BYTES, b, from + L).convertShape(VectorOperators.B2F, FS, 0))
+                        .intoArray(panel, to + L);
+            } else if (cols == NR) {
                 ByteVector w = ByteVector.fromArray(PANEL_BYTES, b, from);
                 ((FloatVector) w.convertShape(VectorOperators.B2F, FS, 0)).intoArray(panel, to);
                 ((FloatVector) w.convertShape(VectorOperators.B2F, FS, 1)).intoArray(panel, to + L);
@@ -168,18 +188,18 @@ public final class VectorKernels {
     }
 
     /**
-     * C[rows <= MR, cols <= NR] (+)= A[rows, kc] * panel. A whole block is computed straight into C; an edge
-     * block into the tile after the panel, whose valid part is then copied, so the register block itself never
-     * needs masks or row tests.
+     * C[rows <= MR, cols <= NR] (+)= A[rows, kc] * panel. A block of NR columns is computed straight into C; a
+     * narrower one into the tile after the panel, whose valid part is then copied, so the register block itself
+     * never needs masks.
      */
     private static void block(float[] a, int ao, int lda, int rows, float[] panel, int po, int kc, float[] c,
             int co, int ldc, int cols, boolean add) {
-        if (rows == MR && cols == NR) {
-            kernel(a, ao, lda, MR, panel, po, NR, kc, c, co, ldc, add);
+        if (cols == NR) {
+            kernel(a, ao, lda, rows, panel, po, NR, kc, c, co, ldc, add, panel, po + ScalarKernels.GEMM_PANEL_FLOATS);
             return;
         }
         int tile = po + ScalarKernels.GEMM_PANEL_FLOATS;
-        kernel(a, ao, lda, rows, panel, po, NR, kc, panel, tile, NR, false);
+        kernel(a, ao, lda, rows, panel, po, NR, kc, panel, tile, NR, false, panel, tile + MR * NR);
         copyTile(panel, tile, c, co, ldc, rows, cols, add);
     }
 
@@ -196,10 +216,11 @@ public final class VectorKernels {
     /**
      * The register block: C[MR, NR] (+)= A[MR, kc] * panel. MR x 2 vector accumulators (12) plus two panel
      * vectors and one broadcast fit the 16 registers of AVX2 and leave AVX-512 and NEON room; the 12 independent
-     * FMA chains cover the FMA latency. With fewer {@code rows}, the missing rows repeat the last one.
+     * FMA chains cover the FMA latency. With fewer {@code rows}, the missing rows repeat the last one and are
+     * stored to {@code spare} (NR floats).
      */
     private static void kernel(float[] a, int ao, int lda, int rows, float[] panel, int po, int ldp, int kc,
-            float[] c, int co, int ldc, boolean add) {
+            float[] c, int co, int ldc, boolean add, float[] spare, int spareAt) {
         int r0 = ao;
         int r1 = ao + Math.min(1, rows - 1) * lda;
         int r2 = ao + Math.min(2, rows - 1) * lda;
@@ -231,21 +252,44 @@ public final class VectorKernels {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        storeRow(c, co, add, c00, c01);
-        storeRow(c, co + ldc, add, c10, c11);
-        storeRow(c, co + 2 * ldc, add, c20, c21);
-        storeRow(c, co + 3 * ldc, add, c30, c31);
-        storeRow(c, co + 4 * ldc, add, c40, c41);
-        storeRow(c, co + 5 * ldc, add, c50, c51);
-    }
-
-    private static void storeRow(float[] c, int co, boolean add, FloatVector v0, FloatVector v1) {
+        // Rows past {@code rows} go to the spare tile, so every row has a target and the stores need no branches.
+        // The stores are written out: passing the accumulators to a helper made C2 box them in some JVMs.
+        float[] d1 = rows > 1 ? c : spare;
+        float[] d2 = rows > 2 ? c : spare;
+        float[] d3 = rows > 3 ? c : spare;
+        float[] d4 = rows > 4 ? c : spare;
+        float[] d5 = rows > 5 ? c : spare;
+        int o1 = rows > 1 ? co + ldc : spareAt;
+        int o2 = rows > 2 ? co + 2 * ldc : spareAt;
+        int o3 = rows > 3 ? co + 3 * ldc : spareAt;
+        int o4 = rows > 4 ? co + 4 * ldc : spareAt;
+        int o5 = rows > 5 ? co + 5 * ldc : spareAt;
         if (add) {
-            v0 = v0.add(FloatVector.fromArray(FS, c, co));
-            v1 = v1.add(FloatVector.fromArray(FS, c, co + L));
+            c00 = c00.add(FloatVector.fromArray(FS, c, co));
+            c01 = c01.add(FloatVector.fromArray(FS, c, co + L));
+            c10 = c10.add(FloatVector.fromArray(FS, d1, o1));
+            c11 = c11.add(FloatVector.fromArray(FS, d1, o1 + L));
+            c20 = c20.add(FloatVector.fromArray(FS, d2, o2));
+            c21 = c21.add(FloatVector.fromArray(FS, d2, o2 + L));
+            c30 = c30.add(FloatVector.fromArray(FS, d3, o3));
+            c31 = c31.add(FloatVector.fromArray(FS, d3, o3 + L));
+            c40 = c40.add(FloatVector.fromArray(FS, d4, o4));
+            c41 = c41.add(FloatVector.fromArray(FS, d4, o4 + L));
+            c50 = c50.add(FloatVector.fromArray(FS, d5, o5));
+            c51 = c51.add(FloatVector.fromArray(FS, d5, o5 + L));
         }
-        v0.intoArray(c, co);
-        v1.intoArray(c, co + L);
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(d1, o1);
+        c11.intoArray(d1, o1 + L);
+        c20.intoArray(d2, o2);
+        c21.intoArray(d2, o2 + L);
+        c30.intoArray(d3, o3);
+        c31.intoArray(d3, o3 + L);
+        c40.intoArray(d4, o4);
+        c41.intoArray(d4, o4 + L);
+        c50.intoArray(d5, o5);
+        c51.intoArray(d5, o5 + L);
     }
 
     /**
@@ -474,9 +518,7 @@ public final class VectorKernels {
         for (int p0 = 0; p0 < k; p0 += EXACT_K) {
             int kc = Math.min(EXACT_K, k - p0);
             for (int i = 0; i < m; i++) {
-                for (int p = 0; p < kc; p++) {
-                    scratch[as + i * kc + p] = a[ao + i * lda + p0 + p];
-                }
+                bytesToFloats(a, ao + i * lda + p0, false, scratch, as + i * kc, kc);
             }
             gemm(scratch, as, kc, b, null, bo + p0 * ldb, ldb, scratch, cs, n, m, n, kc, false, scratch, ps);
             accumulate(scratch, cs, c, co, ldc, m, n, p0 == 0);
@@ -488,14 +530,16 @@ public final class VectorKernels {
         for (int i = 0; i < m; i++) {
             int ci = co + i * ldc;
             int si = so + i * n;
-            if (first) {
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] = (int) s[si + j];
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                IntVector v = (IntVector) FloatVector.fromArray(FS, s, si + j).convertShape(VectorOperators.F2I, IS, 0);
+                if (!first) {
+                    v = v.add(IntVector.fromArray(IS, c, ci + j));
                 }
-            } else {
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] += (int) s[si + j];
-                }
+                v.intoArray(c, ci + j);
+            }
+            for (; j < n; j++) {
+                c[ci + j] = first ? (int) s[si + j] : c[ci + j] + (int) s[si + j];
             }
         }
     }
@@ -582,69 +626,87 @@ public final class VectorKernels {
      * absolute over [-4, 4].
      */
     private static void erfF32(float[] x, int xo, float[] y, int yo, int n, boolean gelu) {
-        for (int i = 0; i < n; i += L) {
-            boolean whole = i + L <= n;
-            VectorMask<Float> mask = FS.indexInRange(i, n);
-            FloatVector v = whole ? FloatVector.fromArray(FS, x, xo + i) : FloatVector.fromArray(FS, x, xo + i, mask);
-            FloatVector z = gelu ? v.abs().mul(0.70710677f) : v.abs();
-            FloatVector t = FloatVector.broadcast(FS, 1f).div(z.mul(0.5f).add(1f));
-            FloatVector p = t.mul(0.17087277f).add(-0.82215223f);
-            p = p.mul(t).add(1.48851587f);
-            p = p.mul(t).add(-1.13520398f);
-            p = p.mul(t).add(0.27886807f);
-            p = p.mul(t).add(-0.18628806f);
-            p = p.mul(t).add(0.09678418f);
-            p = p.mul(t).add(0.37409196f);
-            p = p.mul(t).add(1.00002368f);
-            FloatVector erfc = t.mul(exp(p.mul(t).add(-1.26551223f).sub(z.mul(z))));
-            VectorMask<Float> negative = v.compare(VectorOperators.LT, 0f);
-            FloatVector out;
-            if (gelu) {
-                out = v.mul(0.5f).mul(erfc.neg().add(2f).blend(erfc, negative));
-            } else {
-                FloatVector e = erfc.neg().add(1f);
-                out = e.blend(e.neg(), negative);
+        if (x == y && xo < yo + n && yo < xo + n) {
+            // Overlapping operands (the planner never makes them, but the kernel must not care): one by one.
+            for (int i = 0; i < n; i++) {
+                y[yo + i] = ScalarMath.unary(x[xo + i], gelu ? ScalarKernels.UN_GELU : ScalarKernels.UN_ERF);
             }
-            if (whole) {
-                out.intoArray(y, yo + i);
-            } else {
-                out.intoArray(y, yo + i, mask);
+            return;
+        }
+        // In chunks: the exponent's argument into y, e^y in place (expInPlace: array in, array out, so no vector
+        // crosses a call C2 might not inline), then erfc from it. Recomputing t costs less than boxing.
+        int whole = n - n % L;
+        for (int c0 = 0; c0 < whole; c0 += ERF_CHUNK) {
+            int m = Math.min(ERF_CHUNK, whole - c0);
+            int xc = xo + c0;
+            int yc = yo + c0;
+            for (int i = 0; i < m; i += L) {
+                FloatVector v = FloatVector.fromArray(FS, x, xc + i);
+                FloatVector z = gelu ? v.abs().mul(0.70710677f) : v.abs();
+                FloatVector t = FloatVector.broadcast(FS, 1f).div(z.mul(0.5f).add(1f));
+                FloatVector p = t.mul(0.17087277f).add(-0.82215223f);
+                p = p.mul(t).add(1.48851587f);
+                p = p.mul(t).add(-1.13520398f);
+                p = p.mul(t).add(0.27886807f);
+                p = p.mul(t).add(-0.18628806f);
+                p = p.mul(t).add(0.09678418f);
+                p = p.mul(t).add(0.37409196f);
+                p = p.mul(t).add(1.00002368f);
+                p.mul(t).add(-1.26551223f).sub(z.mul(z)).intoArray(y, yc + i);
             }
+            expInPlace(y, yc, m);
+            for (int i = 0; i < m; i += L) {
+                FloatVector v = FloatVector.fromArray(FS, x, xc + i);
+                FloatVector z = gelu ? v.abs().mul(0.70710677f) : v.abs();
+                FloatVector t = FloatVector.broadcast(FS, 1f).div(z.mul(0.5f).add(1f));
+                FloatVector erfc = t.mul(FloatVector.fromArray(FS, y, yc + i));
+                VectorMask<Float> negative = v.compare(VectorOperators.LT, 0f);
+                FloatVector out;
+                if (gelu) {
+                    out = v.mul(0.5f).mul(erfc.neg().add(2f).blend(erfc, negative));
+                } else {
+                    FloatVector e = erfc.neg().add(1f);
+                    out = e.blend(e.neg(), negative);
+                }
+                out.intoArray(y, yc + i);
+            }
+        }
+        for (int i = whole; i < n; i++) {
+            y[yo + i] = ScalarMath.unary(x[xo + i], gelu ? ScalarKernels.UN_GELU : ScalarKernels.UN_ERF);
         }
     }
 
     /**
-     * e^x lane-wise, clamped to [-87, 88] (no denormals, no overflow): 2^k * e^r with k = round(x / ln 2) by the
-     * 1.5 * 2^23 trick, |r| <= ln(2) / 2, and a degree-6 polynomial for e^r (Cephes' expf coefficients).
+     * y = e^y in place, lane-wise, the argument clamped to [-87, 88] (no denormals, no overflow): 2^k * e^r with
+     * k = round(y / ln 2) by the 1.5 * 2^23 trick, |r| <= ln(2) / 2, and a degree-6 polynomial for e^r (Cephes'
+     * expf coefficients). Arrays in and out: a helper taking vectors may be compiled apart and box them.
      */
-    private static FloatVector exp(FloatVector x) {
-        FloatVector arg = x.max(-87f).min(88f);
-        FloatVector k = arg.mul(1.44269504f).add(ROUND_MAGIC).sub(ROUND_MAGIC);
-        FloatVector r = arg.sub(k.mul(0.693359375f)).sub(k.mul(-2.12194440e-4f));
-        FloatVector q = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
-        q = q.mul(r).add(8.3334519073e-3f);
-        q = q.mul(r).add(4.1665795894e-2f);
-        q = q.mul(r).add(1.6666665459e-1f);
-        q = q.mul(r).add(5.0000001201e-1f);
-        q = q.mul(r.mul(r)).add(r).add(1f);
-        FloatVector pow2 = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127)
-                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return q.mul(pow2);
+    private static void expInPlace(float[] y, int yo, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector arg = FloatVector.fromArray(FS, y, yo + i).max(-87f).min(88f);
+            FloatVector k = arg.mul(1.44269504f).add(ROUND_MAGIC).sub(ROUND_MAGIC);
+            FloatVector r = arg.sub(k.mul(0.693359375f)).sub(k.mul(-2.12194440e-4f));
+            FloatVector q = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
+            q = q.mul(r).add(8.3334519073e-3f);
+            q = q.mul(r).add(4.1665795894e-2f);
+            q = q.mul(r).add(1.6666665459e-1f);
+            q = q.mul(r).add(5.0000001201e-1f);
+            q = q.mul(r.mul(r)).add(r).add(1f);
+            FloatVector pow2 = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            q.mul(pow2).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] = (float) Math.exp(Math.max(-87f, Math.min(88f, y[yo + i])));
+        }
     }
 
     /**
-     * The lanes' sum, left to right. reduceLanes(ADD) on floats may associate differently in compiled and
-     * interpreted code, and a model must give the same bits in every call.
+     * Softmax over rows of n floats (within float rounding of the scalar kernel's double sum). The exponentials
+     * are summed left to right in scalar code: a lane reduction of floats may associate differently in compiled
+     * and interpreted code, and a model must give the same bits in every call.
      */
-    private static float sumLanes(FloatVector v) {
-        float s = 0;
-        for (int i = 0; i < L; i++) {
-            s += v.lane(i);
-        }
-        return s;
-    }
-
-    /** Softmax over rows of n floats (within float rounding of the scalar kernel's double sum). */
     public static void softmaxF32(float[] x, int xo, float[] y, int yo, int rows, int n) {
         for (int row = 0; row < rows; row++) {
             int a = xo + row * n;
@@ -655,20 +717,19 @@ public final class VectorKernels {
                 vmax = vmax.max(FloatVector.fromArray(FS, x, a + i));
             }
             float max = vmax.reduceLanes(VectorOperators.MAX);
-            for (int t = i; t < n; t++) {
-                max = Math.max(max, x[a + t]);
+            for (; i < n; i++) {
+                max = Math.max(max, x[a + i]);
             }
-            FloatVector vsum = FloatVector.zero(FS);
             for (i = 0; i + L <= n; i += L) {
-                FloatVector e = exp(FloatVector.fromArray(FS, x, a + i).sub(max));
-                e.intoArray(y, b + i);
-                vsum = vsum.add(e);
+                FloatVector.fromArray(FS, x, a + i).sub(max).intoArray(y, b + i);
             }
-            float sum = sumLanes(vsum);
-            for (int t = i; t < n; t++) {
-                float e = (float) Math.exp(x[a + t] - max);
-                y[b + t] = e;
-                sum += e;
+            for (; i < n; i++) {
+                y[b + i] = x[a + i] - max;
+            }
+            expInPlace(y, b, n);
+            float sum = 0;
+            for (i = 0; i < n; i++) {
+                sum += y[b + i];
             }
             float inv = 1 / sum;
             for (i = 0; i + L <= n; i += L) {
@@ -681,9 +742,10 @@ public final class VectorKernels {
     }
 
     /**
-     * LayerNormalization over rows of n floats, in float lanes: the mean from a first pass is corrected by the
-     * mean deviation of the second (so a large mean next to a small spread costs no accuracy), then
-     * y = (x - mean) * rsqrt(var + eps) * gamma (+ beta).
+     * LayerNormalization over rows of n floats, in float: the mean from a first pass is corrected by the mean
+     * deviation of the second (so a large mean next to a small spread costs no accuracy), then
+     * y = (x - mean) * rsqrt(var + eps) * gamma (+ beta). Lane sums go through a fixed tree of rotations (see
+     * softmaxF32 on why not reduceLanes), written out here since a helper taking a vector may box it.
      */
     public static void layerNormF32(float[] x, int xo, float[] gamma, int go, float[] beta, int bo, boolean hasBeta,
             float[] y, int yo, int rows, int n, float eps) {
@@ -695,9 +757,12 @@ public final class VectorKernels {
             for (; i + L <= n; i += L) {
                 acc = acc.add(FloatVector.fromArray(FS, x, a + i));
             }
-            float sum = sumLanes(acc);
-            for (int t = i; t < n; t++) {
-                sum += x[a + t];
+            for (int r = 0; r < ROTATIONS.length; r++) {
+                acc = acc.add(acc.rearrange(ROTATIONS[r]));
+            }
+            float sum = acc.lane(0);
+            for (; i < n; i++) {
+                sum += x[a + i];
             }
             float mean = sum / n;
             FloatVector dev = FloatVector.zero(FS);
@@ -707,10 +772,14 @@ public final class VectorKernels {
                 dev = dev.add(d);
                 sq = d.fma(d, sq);
             }
-            float devSum = sumLanes(dev);
-            float sqSum = sumLanes(sq);
-            for (int t = i; t < n; t++) {
-                float d = x[a + t] - mean;
+            for (int r = 0; r < ROTATIONS.length; r++) {
+                dev = dev.add(dev.rearrange(ROTATIONS[r]));
+                sq = sq.add(sq.rearrange(ROTATIONS[r]));
+            }
+            float devSum = dev.lane(0);
+            float sqSum = sq.lane(0);
+            for (; i < n; i++) {
+                float d = x[a + i] - mean;
                 devSum += d;
                 sqSum += d * d;
             }
