@@ -951,6 +951,35 @@ public final class VectorKernels {
     }
 
     /**
+     * QuantizeLinear as {@link ScalarKernels#quantizeF32}, bit-exact: the same IEEE division, then x / scale
+     * clamped to +-1024 (saturating either way, since zero points and bounds lie in [-128, 255]) so that the
+     * magic-number rounding is exact; NaN converts to 0 as in Java, giving the zero point.
+     */
+    public static void quantizeF32(float[] x, int xo, byte[] q, int qo, int outer, int channels, int inner,
+            float[] scale, int so, int[] zp, int zo, int lo, int hi) {
+        int i = 0;
+        for (int o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                float s = scale[so + c];
+                int z = zp[zo + c];
+                int e = 0;
+                for (; e + LANE_BYTES.length() <= inner; e += L) {
+                    FloatVector v = FloatVector.fromArray(FS, x, xo + i + e).div(s).max(-1024f).min(1024f);
+                    v = v.add(ROUND_MAGIC).sub(ROUND_MAGIC);
+                    IntVector r = ((IntVector) v.convertShape(VectorOperators.F2I, IS, 0)).add(z).max(lo).min(hi);
+                    ((ByteVector) r.convertShape(VectorOperators.I2B, LANE_BYTES, 0)).intoArray(q, qo + i + e);
+                }
+                for (; e < inner; e++) {
+                    float v = x[xo + i + e] / s;
+                    long r = v != v ? 0 : (long) Math.rint(v);
+                    q[qo + i + e] = (byte) Math.max(lo, Math.min(hi, r + z));
+                }
+                i += inner;
+            }
+        }
+    }
+
+    /**
      * Per row of [rows, n]: the uint8 range covering [min(x, 0), max(x, 0)], then q = clamp(rint(x / scale) + zp),
      * bit-exact with the scalar kernel: x / scale is the same IEEE division, it is clamped to +-512 (beyond the
      * uint8 range either way) so that the magic-number rounding is exact, and NaN converts to 0 as in Java.

@@ -8,13 +8,40 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The SIMD per-row dynamic quantization (magic-number rounding after clamping x / scale to +-512) against the
- * scalar kernel: rounding ties of x / scale, rows of zeros, one-sided rows, NaN, and row lengths around the
- * vector widths.
+ * The SIMD quantization kernels (magic-number rounding after clamping x / scale) against the scalar ones: rounding
+ * ties of x / scale, saturation, NaN, rows of zeros and one-sided rows, and lengths around the vector widths.
  */
-class DynamicQuantizeRowsKernelTest {
+class QuantizeKernelsTest {
     @Test
-    void equalsScalarKernel() {
+    void quantizeLinearEqualsScalarKernel() {
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int inner : new int[] {1, 3, 8, 17, 100, 1000}) {
+            int channels = 3;
+            float[] scale = {0.5f, 0.037f, 3e-5f};
+            float[] x = new float[2 * channels * inner];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = switch (i % 5) {
+                    case 0 -> 0.25f * rng.nextInt(-1200, 1200);          // ties at scale 0.5
+                    case 1 -> i % 7 == 0 ? Float.NaN : (float) rng.nextGaussian();
+                    case 2 -> (float) rng.nextGaussian() * 1e6f;          // saturates
+                    default -> (float) rng.nextDouble(-10, 10);
+                };
+            }
+            for (int[] zpRange : new int[][] {{128, 0, 255}, {0, -128, 127}, {-5, -127, 127}}) {
+                int[] zp = {zpRange[0], zpRange[0] / 2, 0};
+                byte[] expected = new byte[x.length];
+                byte[] actual = new byte[x.length];
+                ScalarKernels.quantizeF32(x, 0, expected, 0, 2, channels, inner, scale, 0, zp, 0, zpRange[1],
+                        zpRange[2]);
+                VectorKernels.quantizeF32(x, 0, actual, 0, 2, channels, inner, scale, 0, zp, 0, zpRange[1],
+                        zpRange[2]);
+                assertArrayEquals(expected, actual, "inner = " + inner + ", zero point " + zpRange[0]);
+            }
+        }
+    }
+
+    @Test
+    void dynamicQuantizeRowsEqualsScalarKernel() {
         SplittableRandom rng = new SplittableRandom(11);
         for (int n : new int[] {1, 3, 7, 8, 9, 17, 64, 1000}) {
             int rows = 6;
