@@ -422,6 +422,29 @@ public final class ScalarKernels {
                     int off = v * dw - pw;
                     int lo = Math.min(ow, off >= 0 ? 0 : (-off + sw - 1) / sw);
                     int hi = Math.max(lo, Math.min(ow, off >= w ? 0 : (w - off + sw - 1) / sw));
+                    if (sh == 1 && sw == 1 && ow == w && lo < hi) {
+                        // Output rows as long as input rows: the in-image rows are one contiguous copy, then the
+                        // padding columns are written over it.
+                        int ylo = Math.min(oh, Math.max(0, ph - u * dh));
+                        int yhi = Math.max(ylo, Math.min(oh, h + ph - u * dh));
+                        Arrays.fill(col, row, row + ylo * ow, pad);
+                        Arrays.fill(col, row + yhi * ow, row + oh * ow, pad);
+                        if (ylo < yhi) {
+                            int src = xo + (c * h + ylo - ph + u * dh) * w + off;
+                            int dst = row + ylo * ow;
+                            System.arraycopy(x, src + lo, col, dst + lo, (yhi - ylo - 1) * w + hi - lo);
+                            for (int y = ylo; y < yhi; y++) {
+                                int d = row + y * ow;
+                                for (int xx = 0; xx < lo; xx++) {
+                                    col[d + xx] = pad;
+                                }
+                                for (int xx = hi; xx < ow; xx++) {
+                                    col[d + xx] = pad;
+                                }
+                            }
+                        }
+                        continue;
+                    }
                     for (int y = 0; y < oh; y++) {
                         int iy = y * sh - ph + u * dh;
                         int dst = row + y * ow;

@@ -109,7 +109,8 @@ public final class VectorKernels {
 
     /**
      * C[m,n] = (or +=, with {@code add}) A[m,k] * B[k,n], B given as floats or as int8 bytes (exactly one of
-     * {@code bf}, {@code bb}). Few rows stream B directly; otherwise B is copied, KC rows by NR columns at a time,
+     * {@code bf}, {@code bb}). Few rows or a shallow float B are read in place; otherwise B is copied, KC rows by NR
+     * columns at a time,
      * into a panel that stays in L1 while every block of MR rows of A passes over it (BLIS's loop order, without
      * packing A: its MR rows are read in order).
      */
@@ -122,11 +123,14 @@ public final class VectorKernels {
             return;
         }
         int j0 = 0;
-        if (bf != null && m < MR) {
-            // Too few rows to repay packing: the register block reads B in place, each element once.
+        if (bf != null && (m < MR || k <= KC)) {
+            // Too few rows to repay packing, or a shallow B whose kc x NR strip (at most 16 KiB of cache lines)
+            // stays in L1 while the row blocks pass over it: the register block reads B in place.
             for (; j0 + NR <= n; j0 += NR) {
-                kernel(a, ao, lda, m, bf, bo + j0, ldb, k, c, co + j0, ldc, add, panel,
-                        po + ScalarKernels.GEMM_PANEL_FLOATS);
+                for (int i = 0; i < m; i += MR) {
+                    kernel(a, ao + i * lda, lda, Math.min(MR, m - i), bf, bo + j0, ldb, k, c, co + i * ldc + j0, ldc,
+                            add, panel, po + ScalarKernels.GEMM_PANEL_FLOATS);
+                }
             }
         }
         for (int p0 = 0; p0 < k; p0 += KC) {
