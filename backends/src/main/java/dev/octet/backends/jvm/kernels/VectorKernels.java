@@ -110,9 +110,8 @@ public final class VectorKernels {
     /**
      * C[m,n] = (or +=, with {@code add}) A[m,k] * B[k,n], B given as floats or as int8 bytes (exactly one of
      * {@code bf}, {@code bb}). Few rows or a shallow float B are read in place; otherwise B is copied, KC rows by NR
-     * columns at a time,
-     * into a panel that stays in L1 while every block of MR rows of A passes over it (BLIS's loop order, without
-     * packing A: its MR rows are read in order).
+     * columns at a time, into a panel that stays in L1 while every block of MR rows of A passes over it (BLIS's
+     * loop order, without packing A: its MR rows are read in order).
      */
     private static void gemm(float[] a, int ao, int lda, float[] bf, byte[] bb, int bo, int ldb, float[] c, int co,
             int ldc, int m, int n, int k, boolean add, float[] panel, int po) {
@@ -123,9 +122,9 @@ public final class VectorKernels {
             return;
         }
         int j0 = 0;
-        if (bf != null && (m < MR || k <= KC)) {
-            // Too few rows to repay packing, or a shallow B whose kc x NR strip (at most 16 KiB of cache lines)
-            // stays in L1 while the row blocks pass over it: the register block reads B in place.
+        if (bf != null && (m < MR || k <= KC && stripFitsL1(k, ldb))) {
+            // Too few rows to repay packing, or a shallow B whose k x NR strip stays in L1 while the row blocks
+            // pass over it: the register block reads B in place.
             for (; j0 + NR <= n; j0 += NR) {
                 for (int i = 0; i < m; i += MR) {
                     kernel(a, ao + i * lda, lda, Math.min(MR, m - i), bf, bo + j0, ldb, k, c, co + i * ldc + j0, ldc,
@@ -150,6 +149,17 @@ public final class VectorKernels {
                 }
             }
         }
+    }
+
+    /**
+     * Whether k rows of one cache line each, {@code ldb} floats apart, fit L1 (32 KiB, 8 ways of 64 sets of 64-byte
+     * lines) using at most half its ways: a stride that is a multiple of a large power of two maps every row to a
+     * few sets (a 112x112 image's rows hit 4 sets) and would thrash.
+     */
+    private static boolean stripFitsL1(int k, int ldb) {
+        int stride = ldb * Float.BYTES;
+        int sets = Math.min(64, 4096 / Math.max(64, Integer.lowestOneBit(stride | 4096)));
+        return k <= sets * 4;
     }
 
     /** B[kc rows, cols <= NR columns] into a dense kc x NR panel, zero beyond {@code cols}. */
