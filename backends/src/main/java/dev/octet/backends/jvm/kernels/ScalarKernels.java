@@ -495,8 +495,8 @@ public final class ScalarKernels {
             int z = zp[zo + r];
             float rs = rowScale[ro + r];
             for (int j = 0; j < n; j++) {
-                float v = (float) (acc[ao + r * n + j] - z * colSum[co + j]) * rs * colScale[so + j];
-                y[yo + r * n + j] = hasBias ? bias[bo + j] + v : v;
+                y[yo + r * n + j] = ScalarMath.dequantizeRow(acc[ao + r * n + j], z, colSum[co + j], rs,
+                        colScale[so + j], bias[bo + j], hasBias);
             }
         }
     }
@@ -817,11 +817,9 @@ public final class ScalarKernels {
         for (int o = 0; o < outer; o++) {
             for (int c = 0; c < channels; c++) {
                 float s = scale[so + c];
-                long z = zp[zo + c];
+                int z = zp[zo + c];
                 for (int e = 0; e < inner; e++, i++) {
-                    float v = x[xo + i] / s;
-                    long r = v != v ? 0 : (long) Math.rint(v);
-                    q[qo + i] = (byte) Math.max(lo, Math.min(hi, r + z));
+                    q[qo + i] = ScalarMath.quantize(x[xo + i], s, z, lo, hi);
                 }
             }
         }

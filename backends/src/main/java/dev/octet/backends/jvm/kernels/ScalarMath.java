@@ -11,6 +11,20 @@ public final class ScalarMath {
     private ScalarMath() {
     }
 
+    /** QuantizeLinear of one value: saturate(rint(x / scale) + zp) into [lo, hi]; NaN gives the zero point. */
+    public static byte quantize(float x, float scale, int zp, int lo, int hi) {
+        float v = x / scale;
+        long r = v != v ? 0 : (long) Math.rint(v);
+        return (byte) Math.max(lo, Math.min(hi, r + zp));
+    }
+
+    /** One element of a dynamic product's epilogue: float(acc - zp * colSum) * rowScale * colScale (+ bias). */
+    public static float dequantizeRow(int acc, int zp, int colSum, float rowScale, float colScale, float bias,
+            boolean hasBias) {
+        float v = (float) (acc - zp * colSum) * rowScale * colScale;
+        return hasBias ? bias + v : v;
+    }
+
     public static float activate(float v, int act, float p0, float p1) {
         switch (act) {
             case ScalarKernels.ACT_NONE:

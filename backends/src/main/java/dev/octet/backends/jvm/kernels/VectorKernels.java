@@ -958,8 +958,8 @@ public final class VectorKernels {
                 v.intoArray(y, out + j);
             }
             for (; j < n; j++) {
-                float v = (float) (acc[a + j] - z * colSum[co + j]) * rs * colScale[so + j];
-                y[out + j] = hasBias ? bias[bo + j] + v : v;
+                y[out + j] = ScalarMath.dequantizeRow(acc[a + j], z, colSum[co + j], rs, colScale[so + j],
+                        bias[bo + j], hasBias);
             }
         }
     }
@@ -984,9 +984,7 @@ public final class VectorKernels {
                     ((ByteVector) r.convertShape(VectorOperators.I2B, LANE_BYTES, 0)).intoArray(q, qo + i + e);
                 }
                 for (; e < inner; e++) {
-                    float v = x[xo + i + e] / s;
-                    long r = v != v ? 0 : (long) Math.rint(v);
-                    q[qo + i + e] = (byte) Math.max(lo, Math.min(hi, r + z));
+                    q[qo + i + e] = ScalarMath.quantize(x[xo + i + e], s, z, lo, hi);
                 }
                 i += inner;
             }
