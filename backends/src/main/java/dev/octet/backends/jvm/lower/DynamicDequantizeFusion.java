@@ -134,7 +134,7 @@ final class DynamicDequantizeFusion implements Fusion {
     /** The fixed size of the last dimension, or -1. */
     private static int lastDim(Value v) {
         List<Dim> dims = v.type().shape().dims();
-        if (!isType(v, ElementType.I32) || dims.isEmpty() || !dims.get(dims.size() - 1).isFixed()) {
+        if (dims.isEmpty() || !dims.get(dims.size() - 1).isFixed()) {
             return -1;
         }
         return Math.toIntExact(dims.get(dims.size() - 1).size());
