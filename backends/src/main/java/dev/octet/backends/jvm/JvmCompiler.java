@@ -1,8 +1,9 @@
 package dev.octet.backends.jvm;
 
 import dev.octet.ir.Graph;
-import dev.octet.runtime.OctetModel;
 import dev.octet.ir.verify.Verifier;
+import dev.octet.passes.PassManager;
+import dev.octet.runtime.OctetModel;
 import java.lang.classfile.ClassFile;
 import java.lang.constant.ClassDesc;
 import java.lang.invoke.MethodHandles;
@@ -37,9 +38,22 @@ public final class JvmCompiler {
     private JvmCompiler() {
     }
 
+    /**
+     * Graph rewrites for this backend only, bit-exact, that leave forms standard ONNX cannot hold (and so stay out
+     * of the shared lowering that the QDQ export also reads): max pools move onto int32 accumulators, before their
+     * requantization.
+     */
+    static final String BACKEND_PIPELINE = "pool-before-requantize";
+
+    private static Graph forBackend(Graph graph) {
+        Graph g = graph.copy();
+        PassManager.of(BACKEND_PIPELINE).run(g);
+        return g;
+    }
+
     public static CompiledModel compile(Graph graph, Options options) {
         Verifier.verify(graph);
-        LoweredModel lowered = LoweredModel.lower(graph);
+        LoweredModel lowered = LoweredModel.lower(forBackend(graph));
         ClassDesc self = ClassDesc.of(options.className());
         long hash = hash(lowered.weights().serialize(0), options.className());
         CompiledModel.Metadata meta = new CompiledModel.Metadata(options.modelName(), options.precision(),

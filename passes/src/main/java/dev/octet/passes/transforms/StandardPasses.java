@@ -13,6 +13,7 @@ public final class StandardPasses implements PassProvider {
                 dev.octet.passes.fusion.FoldBatchNormPass.INFO, dev.octet.passes.fusion.FuseActivationPass.INFO,
                 dev.octet.passes.fusion.FuseMatMulAddPass.INFO, dev.octet.passes.fusion.FuseGeluPass.INFO,
                 dev.octet.passes.fusion.FuseLayerNormPass.INFO, dev.octet.passes.quant.LowerQdqPass.INFO,
-                dev.octet.passes.quant.QuantizeDynamicPass.INFO, dev.octet.passes.quant.SignedWeightsPass.INFO);
+                dev.octet.passes.quant.QuantizeDynamicPass.INFO, dev.octet.passes.quant.SignedWeightsPass.INFO,
+                dev.octet.passes.quant.PoolBeforeRequantizePass.INFO);
     }
 }

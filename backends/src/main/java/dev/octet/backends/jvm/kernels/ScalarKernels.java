@@ -642,12 +642,14 @@ public final class ScalarKernels {
 
     /**
      * Max (mode 0) or average (mode 1, 2 = count padding) pooling of [planes, h, w] into [planes, oh, ow]; float
-     * or (u)int8 tensors.
+     * or (u)int8 tensors, and int32 for max pooling. Windows accumulate in double: exact for every int32 max and
+     * for float sums as the reference evaluator forms them.
      */
     public static void pool2d(Object x, int xo, boolean unsigned, Object y, int yo, int mode, int planes, int h,
             int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oh, int ow) {
         float[] xf = x instanceof float[] f ? f : null;
-        byte[] xb = xf == null ? (byte[]) x : null;
+        int[] xi = x instanceof int[] i ? i : null;
+        byte[] xb = xf == null && xi == null ? (byte[]) x : null;
         int mask = unsigned ? 0xFF : -1;
         // Output columns [lo, hi) have every horizontal tap inside the image.
         int lo = Math.min(ow, (pw + sw - 1) / sw);
@@ -670,16 +672,17 @@ public final class ScalarKernels {
                     int x0 = ox * sw - pw;
                     int v0 = firstTap(x0, dw);
                     int v1 = endTap(x0, dw, kw, w);
-                    float acc = mode == 0 ? Float.NEGATIVE_INFINITY : 0;
+                    double acc = mode == 0 ? Double.NEGATIVE_INFINITY : 0;
                     for (int u = u0; u < u1; u++) {
                         int row = src + (y0 + u * dh) * w + x0;
                         for (int v = v0; v < v1; v++) {
-                            float e = xf != null ? xf[row + v * dw] : xb[row + v * dw] & mask;
+                            double e = xf != null ? xf[row + v * dw]
+                                    : xi != null ? xi[row + v * dw] : xb[row + v * dw] & mask;
                             acc = mode == 0 ? Math.max(acc, e) : acc + e;
                         }
                     }
                     int count = Math.max(0, u1 - u0) * Math.max(0, v1 - v0);
-                    float r = mode == 0 ? acc : acc / (mode == 2 ? kh * kw : count);
+                    double r = mode == 0 ? acc : acc / (mode == 2 ? kh * kw : count);
                     store(y, out + ox, r);
                 }
                 if (rows) {
@@ -696,7 +699,7 @@ public final class ScalarKernels {
 
     /**
      * Max pooling without padding or dilation (every window inside the image), [planes, h, w] into
-     * [planes, oh, ow]: typed loops with the window unrolled for the common 2x2 and 3x3 shapes.
+     * [planes, oh, ow] of float or (u)int8: typed loops with the 2x2 window unrolled.
      */
     public static void maxPool2d(Object x, int xo, boolean unsigned, Object y, int yo, int planes, int h, int w,
             int kh, int kw, int sh, int sw, int oh, int ow) {
@@ -768,6 +771,12 @@ public final class ScalarKernels {
                 float e = xf[from + j * step];
                 yf[o + j] = first ? e : Math.max(yf[o + j], e);
             }
+        } else if (x instanceof int[] xi) {
+            int[] yi = (int[]) y;
+            for (int j = lo; j < hi; j++) {
+                int e = xi[from + j * step];
+                yi[o + j] = first ? e : Math.max(yi[o + j], e);
+            }
         } else {
             byte[] xb = (byte[]) x;
             byte[] yb = (byte[]) y;
@@ -797,9 +806,11 @@ public final class ScalarKernels {
         return unsigned ? v & 0xFF : v;
     }
 
-    static void store(Object a, int i, float v) {
+    static void store(Object a, int i, double v) {
         if (a instanceof float[] f) {
-            f[i] = v;
+            f[i] = (float) v;
+        } else if (a instanceof int[] n) {
+            n[i] = (int) v;
         } else {
             ((byte[]) a)[i] = (byte) (int) v;
         }

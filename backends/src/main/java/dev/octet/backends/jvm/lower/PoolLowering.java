@@ -6,7 +6,7 @@ import dev.octet.ir.ElementType;
 import dev.octet.ir.Node;
 import dev.octet.ir.Value;
 
-/** 2-d MaxPool, AveragePool and their global forms on float or (u)int8 planes. */
+/** 2-d MaxPool, AveragePool and their global forms on float planes; MaxPool also on (u)int8 and int32. */
 final class PoolLowering {
     private PoolLowering() {
     }
@@ -23,9 +23,6 @@ final class PoolLowering {
             throw cx.error("only 2-d pooling (NCHW) is supported");
         }
         ElementType et = x.type().elementType();
-        if (et == ElementType.I32) {
-            throw cx.error("pooling int32 tensors is not supported");
-        }
         int h = cx.fixed(xd[2], "height");
         int w = cx.fixed(xd[3], "width");
         int oh = cx.fixed(yd[2], "output height");
@@ -38,7 +35,11 @@ final class PoolLowering {
         if (!max && et != ElementType.F32) {
             throw cx.error("average pooling of quantized tensors is not supported");
         }
-        if (max && win.ph() == 0 && win.pw() == 0 && win.dh() == 1 && win.dw() == 1
+        if (max && !(et == ElementType.F32 || et == ElementType.U8 || et == ElementType.I8 || et == ElementType.I32)) {
+            throw cx.error("max pooling of " + et + " tensors is not supported");
+        }
+        // int32 (accumulators pooled before requantization) takes pool2d, whose interior runs as typed row loops.
+        if (max && et != ElementType.I32 && win.ph() == 0 && win.pw() == 0 && win.dh() == 1 && win.dw() == 1
                 && (oh - 1) * win.sh() + win.kh() <= h && (ow - 1) * win.sw() + win.kw() <= w) {
             // Every window inside the image: no bounds tests per tap.
             cx.call("maxPool2d", cx.in(x), et == ElementType.U8, cx.out(y), xd[0].times(xd[1]), h, w, win.kh(),
