@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The SIMD requantization (an exact double-precision path for accumulators below 2^21, the scalar definition
  * above) against the scalar kernel, on values a model rarely produces: exact rounding ties of every shift, both
- * signs, the 2^21 boundary, and int extremes.
+ * signs, the 2^21 boundary, and int extremes; with lanes along channels and across them.
  */
 class RequantizeKernelTest {
     @Test
@@ -39,14 +39,19 @@ class RequantizeKernelTest {
                 acc[c * inner + e] = v;
             }
         }
+        int[] scratch = new int[ScalarKernels.REQUANTIZE_SCRATCH_INTS + 3];
         for (int[] zpRange : new int[][] {{128, 0, 255}, {0, -128, 127}, {-5, -128, 127}}) {
-            byte[] expected = new byte[acc.length];
-            byte[] actual = new byte[acc.length];
-            ScalarKernels.requantize(acc, 0, expected, 0, 1, shifts.length, inner, mults, 0, shifts, 0, zpRange[0],
-                    zpRange[1], zpRange[2]);
-            VectorKernels.requantize(acc, 0, actual, 0, 1, shifts.length, inner, mults, 0, shifts, 0, zpRange[0],
-                    zpRange[1], zpRange[2]);
-            assertArrayEquals(expected, actual, "zero point " + zpRange[0]);
+            // [1, 40 channels, 203] (lanes along each channel), then the same numbers read as [203, 40, 1] (lanes
+            // across channels, with shifts varying lane by lane).
+            for (int[] view : new int[][] {{1, inner}, {inner, 1}}) {
+                byte[] expected = new byte[acc.length];
+                byte[] actual = new byte[acc.length];
+                ScalarKernels.requantize(acc, 0, expected, 0, view[0], shifts.length, view[1], mults, 0, shifts, 0,
+                        zpRange[0], zpRange[1], zpRange[2], scratch, 3);
+                VectorKernels.requantize(acc, 0, actual, 0, view[0], shifts.length, view[1], mults, 0, shifts, 0,
+                        zpRange[0], zpRange[1], zpRange[2], scratch, 3);
+                assertArrayEquals(expected, actual, "zero point " + zpRange[0] + ", inner " + view[1]);
+            }
         }
     }
 }

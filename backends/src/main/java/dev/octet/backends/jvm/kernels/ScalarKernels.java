@@ -61,6 +61,8 @@ public final class ScalarKernels {
     public static final int GEMM_PANEL_FLOATS = 4096;
     /** Scratch of every GEMM call: the panel, then one register block's tile for edge blocks (MR x NR <= 256). */
     public static final int GEMM_SCRATCH_FLOATS = GEMM_PANEL_FLOATS + 256;
+    /** Int scratch of {@code requantize}, used only by the SIMD variant: results wait there to be narrowed. */
+    public static final int REQUANTIZE_SCRATCH_INTS = 256;
 
     public static final int WEIGHTS_MAGIC = 0x5754434F; // "OCTW" read little-endian
     public static final int WEIGHTS_VERSION = 1;
@@ -857,7 +859,7 @@ public final class ScalarKernels {
      * channel of [outer, channels, inner].
      */
     public static void requantize(int[] acc, int ao, byte[] y, int yo, int outer, int channels, int inner,
-            int[] mult, int mo, int[] shift, int sho, int zp, int lo, int hi) {
+            int[] mult, int mo, int[] shift, int sho, int zp, int lo, int hi, int[] scratch, int sco) {
         int i = 0;
         for (int o = 0; o < outer; o++) {
             for (int c = 0; c < channels; c++) {

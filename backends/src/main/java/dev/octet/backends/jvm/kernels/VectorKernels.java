@@ -888,31 +888,59 @@ public final class VectorKernels {
      * y = clamp(zp + scale(acc, m, shift)) per channel, bit-exact with {@link FixedPoint#scale}. Vectors of
      * accumulators below 2^21 in magnitude (int8 GEMM sums nearly always are) take an exact double-precision path:
      * acc * m then fits 52 bits, so the nudged product divided by 2^31 and truncated is gemmlowp's high multiply;
-     * the rounding shift follows in int lanes. Other vectors and channels go through the scalar definition.
+     * the rounding shift follows in int lanes. Lanes run along each channel's elements, or across channels when
+     * each channel has one element (fully-connected outputs). Results collect in int scratch
+     * ({@link ScalarKernels#REQUANTIZE_SCRATCH_INTS}) and are narrowed to bytes in a plain loop: extracting lanes
+     * one by one cost more than the arithmetic. Other vectors and channels go through the scalar definition.
      */
     public static void requantize(int[] acc, int ao, byte[] y, int yo, int outer, int channels, int inner,
-            int[] mult, int mo, int[] shift, int sho, int zp, int lo, int hi) {
+            int[] mult, int mo, int[] shift, int sho, int zp, int lo, int hi, int[] scratch, int sco) {
         int i = 0;
         for (int o = 0; o < outer; o++) {
+            if (inner == 1) {
+                requantizeAcross(acc, ao + i, y, yo + i, channels, mult, mo, shift, sho, zp, lo, hi, scratch, sco);
+                i += channels;
+                continue;
+            }
             for (int c = 0; c < channels; c++) {
                 int m = mult[mo + c];
                 int s = shift[sho + c];
                 int e = 0;
                 if (s > 0 && s < 31) {
-                    e = requantizeExact(acc, ao + i, y, yo + i, inner, m, s, zp, lo, hi);
+                    while (e < inner) {
+                        int n = Math.min(ScalarKernels.REQUANTIZE_SCRATCH_INTS, inner - e);
+                        int done = requantizeExact(acc, ao + i + e, n, m, s, zp, lo, hi, scratch, sco);
+                        narrow(scratch, sco, y, yo + i + e, done);
+                        e += done;
+                        if (done < n) {
+                            break;
+                        }
+                    }
                 }
                 for (; e < inner; e++) {
-                    long v = zp + FixedPoint.scale(acc[ao + i + e], m, s);
-                    y[yo + i + e] = (byte) Math.max(lo, Math.min(hi, v));
+                    y[yo + i + e] = requantizeOne(acc[ao + i + e], m, s, zp, lo, hi);
                 }
                 i += inner;
             }
         }
     }
 
-    /** The vector part of {@link #requantize} for one channel; returns how many elements it did. */
-    private static int requantizeExact(int[] acc, int ao, byte[] y, int yo, int n, int m, int s, int zp, int lo,
-            int hi) {
+    private static byte requantizeOne(int acc, int m, int s, int zp, int lo, int hi) {
+        return (byte) Math.max(lo, Math.min(hi, zp + FixedPoint.scale(acc, m, s)));
+    }
+
+    private static void narrow(int[] t, int to, byte[] y, int yo, int n) {
+        for (int j = 0; j < n; j++) {
+            y[yo + j] = (byte) t[to + j];
+        }
+    }
+
+    /**
+     * The vector part of {@link #requantize} for n elements of one channel, into t; returns how many elements it
+     * did (whole vectors, up to the first vector out of the exact range).
+     */
+    private static int requantizeExact(int[] acc, int ao, int n, int m, int s, int zp, int lo, int hi, int[] t,
+            int to) {
         int rounding = (1 << s) - 1;
         int step = DS.length();
         int e = 0;
@@ -930,12 +958,50 @@ public final class VectorKernels {
             IntVector threshold = IntVector.broadcast(DI, rounding >> 1);
             threshold = threshold.blend(threshold.add(1), high.compare(VectorOperators.LT, 0));
             IntVector r = high.lanewise(VectorOperators.ASHR, s);
-            r = r.blend(r.add(1), high.and(rounding).compare(VectorOperators.GT, threshold)).add(zp).max(lo).min(hi);
-            for (int j = 0; j < step; j++) {
-                y[yo + e + j] = (byte) r.lane(j);
-            }
+            r.blend(r.add(1), high.and(rounding).compare(VectorOperators.GT, threshold)).add(zp).max(lo).min(hi)
+                    .intoArray(t, to + e);
         }
         return e;
+    }
+
+    /**
+     * {@link #requantize} of one row of n channels with one element each: lanes across channels, each with its
+     * own multiplier and shift. Vectors with a shift outside (0, 31) or an accumulator out of the exact range go
+     * scalar.
+     */
+    private static void requantizeAcross(int[] acc, int ao, byte[] y, int yo, int n, int[] mult, int mo,
+            int[] shift, int sho, int zp, int lo, int hi, int[] t, int to) {
+        int step = DS.length();
+        int chunk = ScalarKernels.REQUANTIZE_SCRATCH_INTS;
+        for (int c0 = 0; c0 < n; c0 += chunk) {
+            int len = Math.min(chunk, n - c0);
+            int e = 0;
+            for (; e + step <= len; e += step) {
+                int c = c0 + e;
+                IntVector a = IntVector.fromArray(DI, acc, ao + c);
+                IntVector s = IntVector.fromArray(DI, shift, sho + c);
+                if (a.add(1 << 21).compare(VectorOperators.UGE, 1 << 22)
+                        .or(s.sub(1).compare(VectorOperators.UGE, 30)).anyTrue()) {
+                    break;
+                }
+                DoubleVector m = (DoubleVector) IntVector.fromArray(DI, mult, mo + c)
+                        .convertShape(VectorOperators.I2D, DS, 0);
+                DoubleVector p = ((DoubleVector) a.convertShape(VectorOperators.I2D, DS, 0)).mul(m);
+                p = p.add(NUDGE_UP).blend(p.add(NUDGE_DOWN), p.compare(VectorOperators.LT, 0)).mul(0x1p-31);
+                IntVector high = (IntVector) p.convertShape(VectorOperators.D2I, DI, 0);
+                IntVector rounding = IntVector.broadcast(DI, 1).lanewise(VectorOperators.LSHL, s).sub(1);
+                IntVector threshold = rounding.lanewise(VectorOperators.ASHR, 1);
+                threshold = threshold.blend(threshold.add(1), high.compare(VectorOperators.LT, 0));
+                IntVector r = high.lanewise(VectorOperators.ASHR, s);
+                r.blend(r.add(1), high.and(rounding).compare(VectorOperators.GT, threshold)).add(zp).max(lo).min(hi)
+                        .intoArray(t, to + e);
+            }
+            narrow(t, to, y, yo + c0, e);
+            for (; e < len; e++) {
+                int c = c0 + e;
+                y[yo + c] = requantizeOne(acc[ao + c], mult[mo + c], shift[sho + c], zp, lo, hi);
+            }
+        }
     }
 
     /** {@link ScalarKernels#dequantizeRows}, the same operations lane-wise. */

@@ -1,7 +1,9 @@
 package dev.octet.backends.jvm.lower;
 
+import dev.octet.backends.jvm.Arena;
 import dev.octet.backends.jvm.IntExpr;
 import dev.octet.backends.jvm.LoweringContext;
+import dev.octet.backends.jvm.kernels.ScalarKernels;
 import dev.octet.ir.ElementType;
 import dev.octet.ir.Node;
 import dev.octet.ir.Tensor;
@@ -81,7 +83,8 @@ final class QuantLowering {
         int lo = (int) node.attributes().getInt("clamp_min", to.minValue());
         int hi = (int) node.attributes().getInt("clamp_max", to.maxValue());
         cx.call("requantize", cx.in(x), cx.out(y), v[0], v[1], v[2], cx.weight(List.of(node, "m"), toInts(m)),
-                cx.weight(List.of(node, "s"), toInts(s)), zp, lo, hi);
+                cx.weight(List.of(node, "s"), toInts(s)), zp, lo, hi,
+                cx.scratch(Arena.I32, IntExpr.of(ScalarKernels.REQUANTIZE_SCRATCH_INTS)));
     }
 
     private static int[] toInts(long[] v) {
