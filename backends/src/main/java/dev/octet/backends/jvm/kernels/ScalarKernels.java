@@ -701,12 +701,15 @@ public final class ScalarKernels {
 
     /**
      * Max pooling without padding or dilation (every window inside the image), [planes, h, w] into
-     * [planes, oh, ow] of float or (u)int8: typed loops with the 2x2 window unrolled.
+     * [planes, oh, ow] of float, (u)int8 or int32: typed loops (Java has no generics over primitive arrays) with
+     * the 2x2 window unrolled.
      */
     public static void maxPool2d(Object x, int xo, boolean unsigned, Object y, int yo, int planes, int h, int w,
             int kh, int kw, int sh, int sw, int oh, int ow) {
         if (x instanceof float[] xf) {
             maxPoolF32(xf, xo, (float[]) y, yo, planes, h, w, kh, kw, sh, sw, oh, ow);
+        } else if (x instanceof int[] xi) {
+            maxPoolI32(xi, xo, (int[]) y, yo, planes, h, w, kh, kw, sh, sw, oh, ow);
         } else {
             maxPoolBytes((byte[]) x, xo, unsigned ? 0xFF : -1, (byte[]) y, yo, planes, h, w, kh, kw, sh, sw, oh, ow);
         }
@@ -721,6 +724,32 @@ public final class ScalarKernels {
                 for (int ox = 0; ox < ow; ox++, out++) {
                     int b = row + ox * sw;
                     float m;
+                    if (kh == 2 && kw == 2) {
+                        m = Math.max(Math.max(x[b], x[b + 1]), Math.max(x[b + w], x[b + w + 1]));
+                    } else {
+                        m = x[b];
+                        for (int u = 0; u < kh; u++) {
+                            for (int v = 0; v < kw; v++) {
+                                m = Math.max(m, x[b + u * w + v]);
+                            }
+                        }
+                    }
+                    y[out] = m;
+                }
+            }
+        }
+    }
+
+    /** As {@link #maxPoolF32} on int32 accumulators (pooled before their requantization). */
+    private static void maxPoolI32(int[] x, int xo, int[] y, int yo, int planes, int h, int w, int kh, int kw,
+            int sh, int sw, int oh, int ow) {
+        int out = yo;
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int row = xo + p * h * w + oy * sh * w;
+                for (int ox = 0; ox < ow; ox++, out++) {
+                    int b = row + ox * sw;
+                    int m;
                     if (kh == 2 && kw == 2) {
                         m = Math.max(Math.max(x[b], x[b + 1]), Math.max(x[b + w], x[b + w + 1]));
                     } else {

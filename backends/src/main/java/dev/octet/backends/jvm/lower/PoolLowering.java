@@ -38,8 +38,7 @@ final class PoolLowering {
         if (max && !(et == ElementType.F32 || et == ElementType.U8 || et == ElementType.I8 || et == ElementType.I32)) {
             throw cx.error("max pooling of " + et + " tensors is not supported");
         }
-        // int32 (accumulators pooled before requantization) takes pool2d, whose interior runs as typed row loops.
-        if (max && et != ElementType.I32 && win.ph() == 0 && win.pw() == 0 && win.dh() == 1 && win.dw() == 1
+        if (max && win.ph() == 0 && win.pw() == 0 && win.dh() == 1 && win.dw() == 1
                 && (oh - 1) * win.sh() + win.kh() <= h && (ow - 1) * win.sw() + win.kw() <= w) {
             // Every window inside the image: no bounds tests per tap.
             cx.call("maxPool2d", cx.in(x), et == ElementType.U8, cx.out(y), xd[0].times(xd[1]), h, w, win.kh(),
