@@ -51,7 +51,10 @@ class OpKernelsTest {
         // c, h, w, oc, k, stride, pad, dilation, group
         int[][] convs = {{1, 28, 28, 16, 3, 1, 1, 1, 1}, {3, 17, 17, 17, 3, 2, 1, 1, 1}, {4, 9, 7, 6, 3, 1, 2, 2, 2},
             {17, 5, 5, 3, 1, 1, 0, 1, 1}, {64, 8, 8, 5, 3, 1, 1, 1, 1}, {8, 6, 6, 8, 3, 1, 1, 1, 8},
-            {2, 6, 11, 4, 5, 1, 2, 1, 1}};
+            {2, 6, 11, 4, 5, 1, 2, 1, 1},
+            // Several im2col bands of output rows (ConvLoweringBandsTest pins the band heights): a short last band
+            // and odd widths; strides, padding and dilation; groups.
+            {64, 33, 31, 7, 3, 1, 1, 1, 1}, {32, 40, 40, 5, 3, 2, 2, 2, 1}, {16, 48, 48, 16, 3, 1, 1, 1, 4}};
         for (int[] c : convs) {
             String shape = c[0] + "x" + c[1] + "x" + c[2] + "->" + c[3] + " k" + c[4] + " s" + c[5] + " p" + c[6]
                     + " d" + c[7] + " g" + c[8];

@@ -418,11 +418,13 @@ public final class ScalarKernels {
     }
 
     /**
-     * Lays the windows of one CHW float image out as the columns of a [c*kh*kw, oh*ow] float matrix (im2col),
-     * padding with {@code pad}; integer convolutions widen their image with {@link #bytesToFloats} first.
+     * Lays the windows of output rows [y0, y1) of one CHW float image out as the columns of a
+     * [c*kh*kw, (y1-y0)*ow] float matrix (im2col), padding with {@code pad}; integer convolutions widen their image
+     * with {@link #bytesToFloats} first.
      */
     public static void im2col(float[] x, int xo, float[] col, int colo, int channels, int h, int w, int kh, int kw,
-            int sh, int sw, int ph, int pw, int dh, int dw, int oh, int ow, float pad) {
+            int sh, int sw, int ph, int pw, int dh, int dw, int y0, int y1, int ow, float pad) {
+        int oh = y1 - y0;           // rows of this band; y below counts from y0
         int pixels = oh * ow;
         for (int c = 0; c < channels; c++) {
             for (int u = 0; u < kh; u++) {
@@ -435,12 +437,12 @@ public final class ScalarKernels {
                     if (sh == 1 && sw == 1 && ow == w && lo < hi) {
                         // Output rows as long as input rows: the in-image rows are one contiguous copy, then the
                         // padding columns are written over it.
-                        int ylo = Math.min(oh, Math.max(0, ph - u * dh));
-                        int yhi = Math.max(ylo, Math.min(oh, h + ph - u * dh));
+                        int ylo = Math.min(oh, Math.max(0, ph - u * dh - y0));
+                        int yhi = Math.max(ylo, Math.min(oh, h + ph - u * dh - y0));
                         Arrays.fill(col, row, row + ylo * ow, pad);
                         Arrays.fill(col, row + yhi * ow, row + oh * ow, pad);
                         if (ylo < yhi) {
-                            int src = xo + (c * h + ylo - ph + u * dh) * w + off;
+                            int src = xo + (c * h + y0 + ylo - ph + u * dh) * w + off;
                             int dst = row + ylo * ow;
                             System.arraycopy(x, src + lo, col, dst + lo, (yhi - ylo - 1) * w + hi - lo);
                             for (int y = ylo; y < yhi; y++) {
@@ -456,7 +458,7 @@ public final class ScalarKernels {
                         continue;
                     }
                     for (int y = 0; y < oh; y++) {
-                        int iy = y * sh - ph + u * dh;
+                        int iy = (y0 + y) * sh - ph + u * dh;
                         int dst = row + y * ow;
                         if (iy < 0 || iy >= h) {
                             Arrays.fill(col, dst, dst + ow, pad);

@@ -13,9 +13,9 @@ import dev.octet.ir.Value;
 import java.util.List;
 
 /**
- * 2-d Conv, FusedConv and ConvInteger, NCHW: per image (a loop over the batch) and per group, im2col into a
- * [C*kh*kw, OH*OW] float matrix, then weights [OC, C*kh*kw] times it into the NCHW result, so the GEMM
- * vectorizes along output pixels. Integer convolutions pad with the input zero point and subtract
+ * 2-d Conv, FusedConv and ConvInteger, NCHW: per image (a loop over the batch), per group and per band of output
+ * rows, im2col into a [C*kh*kw, rows*OW] float matrix, then weights [OC, C*kh*kw] times it into those rows of the
+ * NCHW result, so the GEMM vectorizes along output pixels. Integer convolutions pad with the input zero point and subtract
  * zp * (weight row sum) per output channel; their im2col holds the exact int8 values as floats.
  */
 final class ConvLowering {
@@ -63,6 +63,10 @@ final class ConvLowering {
         }
     }
 
+    /** Floats of one im2col band: 256 KiB, a quarter of a 1 MiB L2 (Zen 4), leaving room for weights and output. */
+    static final int BAND_FLOATS = 1 << 16;
+    static final int MAX_BANDS = 8;
+
     static void conv(Node node, LoweringContext cx) {
         boolean integer = node.op().equals("ConvInteger");
         Value x = node.input(0);
@@ -105,9 +109,11 @@ final class ConvLowering {
         Buffer xb = cx.in(x);
         Buffer out = cx.out(y);
         boolean direct = !integer && win.isPointwise();
-        Buffer col = direct ? null : cx.scratch(Arena.F32, IntExpr.of((long) k * pixels));
+        int bandRows = direct ? oh : bandRows(k, oh, ow);
+        int bandPixels = bandRows * ow;
+        Buffer col = direct ? null : cx.scratch(Arena.F32, IntExpr.of((long) k * bandPixels));
         Buffer scratch = integer
-                ? cx.scratch(Arena.F32, IntExpr.of((long) ocg * Math.min(k, 512) + (long) ocg * pixels
+                ? cx.scratch(Arena.F32, IntExpr.of((long) ocg * Math.min(k, 512) + (long) ocg * bandPixels
                         + ScalarKernels.GEMM_SCRATCH_FLOATS))
                 : LinearLowering.panel(cx);
         Buffer corr = integer && zx != 0 ? cx.weight(List.of(wv, zx, "rowsum"), rowSums(cx.constant(wv), oc, k, zx))
@@ -126,33 +132,49 @@ final class ConvLowering {
                         : xb.plus(image.plus((long) g * cg * h * w));
                 Buffer yg = out.plus(outImage.plus((long) g * ocg * pixels));
                 Buffer wg = weights.plus(IntExpr.of((long) g * ocg * k));
-                Buffer bmat = xg;
-                if (!direct) {
-                    cx.call("im2col", xg, col, IntExpr.of(cg), IntExpr.of(h), IntExpr.of(w),
-                            IntExpr.of(win.kh()), IntExpr.of(win.kw()), IntExpr.of(win.sh()), IntExpr.of(win.sw()),
-                            IntExpr.of(win.ph()), IntExpr.of(win.pw()), IntExpr.of(win.dh()), IntExpr.of(win.dw()),
-                            IntExpr.of(oh), IntExpr.of(ow), (float) zx);
-                    bmat = col;
+                for (int y0 = 0; y0 < oh; y0 += bandRows) {
+                    int y1 = Math.min(oh, y0 + bandRows);
+                    int n = (y1 - y0) * ow;
+                    Buffer bmat = xg;
+                    if (!direct) {
+                        cx.call("im2col", xg, col, IntExpr.of(cg), IntExpr.of(h), IntExpr.of(w),
+                                IntExpr.of(win.kh()), IntExpr.of(win.kw()), IntExpr.of(win.sh()),
+                                IntExpr.of(win.sw()), IntExpr.of(win.ph()), IntExpr.of(win.pw()),
+                                IntExpr.of(win.dh()), IntExpr.of(win.dw()), IntExpr.of(y0), IntExpr.of(y1),
+                                IntExpr.of(ow), (float) zx);
+                        bmat = col;
+                    }
+                    Buffer yb = yg.plus(IntExpr.of((long) y0 * ow));
+                    if (integer) {
+                        cx.call("gemmS8F32", wg, IntExpr.of(k), bmat, IntExpr.of(n), yb, IntExpr.of(pixels),
+                                IntExpr.of(ocg), IntExpr.of(n), IntExpr.of(k), scratch);
+                    } else {
+                        cx.call("gemmF32", wg, IntExpr.of(k), IntExpr.ZERO, bmat, IntExpr.of(direct ? pixels : n),
+                                IntExpr.ZERO, yb, IntExpr.of(pixels), IntExpr.ZERO, IntExpr.ONE, IntExpr.of(ocg),
+                                IntExpr.of(n), IntExpr.of(k), scratch);
+                    }
                 }
-                if (integer) {
-                    cx.call("gemmS8F32", wg, IntExpr.of(k), bmat, IntExpr.of(pixels), yg, IntExpr.of(pixels),
-                            IntExpr.of(ocg), IntExpr.of(pixels), IntExpr.of(k), scratch);
-                    if (corr != null) {
-                        cx.call("subtractI32", yg, IntExpr.of(pixels), IntExpr.of(ocg), IntExpr.of(pixels),
-                                corr.plus(IntExpr.of((long) g * ocg)), 2);
-                    }
-                } else {
-                    cx.call("gemmF32", wg, IntExpr.of(k), IntExpr.ZERO, bmat, IntExpr.of(pixels), IntExpr.ZERO, yg,
-                            IntExpr.of(pixels), IntExpr.ZERO, IntExpr.ONE, IntExpr.of(ocg), IntExpr.of(pixels),
-                            IntExpr.of(k), scratch);
-                    if (bias != null || !act.isNone()) {
-                        cx.call("biasActivationF32", yg, IntExpr.of(pixels), IntExpr.of(ocg), IntExpr.of(pixels),
-                                bias == null ? yg : bias.plus(IntExpr.of((long) g * ocg)), bias == null ? 0 : 2,
-                                act.code(), act.p0(), act.p1());
-                    }
+                if (corr != null) {
+                    cx.call("subtractI32", yg, IntExpr.of(pixels), IntExpr.of(ocg), IntExpr.of(pixels),
+                            corr.plus(IntExpr.of((long) g * ocg)), 2);
+                }
+                if (!integer && (bias != null || !act.isNone())) {
+                    cx.call("biasActivationF32", yg, IntExpr.of(pixels), IntExpr.of(ocg), IntExpr.of(pixels),
+                            bias == null ? yg : bias.plus(IntExpr.of((long) g * ocg)), bias == null ? 0 : 2,
+                            act.code(), act.p0(), act.p1());
                 }
             }
         });
+    }
+
+    /**
+     * Output rows per im2col band: a band's [k, rows * ow] matrix stays within {@link #BAND_FLOATS} (half of L2),
+     * so the GEMM packs it from cache instead of from memory (one whole-image matrix of ResNet-18's first layers
+     * is 7 MB); at most {@link #MAX_BANDS} bands, which bounds the calls a convolution adds to the forward method.
+     */
+    static int bandRows(int k, int oh, int ow) {
+        int fit = (int) Math.min(oh, BAND_FLOATS / Math.max(1L, (long) k * ow));
+        return Math.max(Math.max(1, fit), (oh + MAX_BANDS - 1) / MAX_BANDS);
     }
 
     private static int[] rowSums(Tensor w, int oc, int k, int zx) {
