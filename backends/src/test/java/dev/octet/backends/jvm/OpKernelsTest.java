@@ -81,11 +81,13 @@ class OpKernelsTest {
                   %y = DequantizeLinear(%q, %s2, %z2) : f32[N,7,8,8]
                   return %y
                 }""", 3, true));
-        // Pooling: windows cut by padding on every side, strides, dilation, float and uint8. Each row: kh, kw,
+        // Pooling: windows cut by padding on every side, strides, dilation; float, uint8 and int32. Each row: kh, kw,
         // stride h, stride w, pads top, left, bottom, right, dilation h, dilation w, kind (0 max, 1 average,
         // 2 average counting padding).
         int[][] pools = {{2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 0}, {3, 3, 2, 1, 1, 2, 2, 1, 1, 1, 0},
-            {3, 2, 1, 3, 1, 1, 1, 1, 2, 2, 0}, {3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, {2, 3, 1, 2, 0, 1, 1, 0, 1, 1, 2}};
+            {3, 2, 1, 3, 1, 1, 1, 1, 2, 2, 0}, {3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, {2, 3, 1, 2, 0, 1, 1, 0, 1, 1, 2},
+            // Unpadded windows other than 2x2 stride 2: the typed kernel's general window loop.
+            {3, 3, 2, 2, 0, 0, 0, 0, 1, 1, 0}, {2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 0}};
         for (int[] pool : pools) {
             String name = (pool[10] == 0 ? "MaxPool " : "AveragePool ") + Arrays.toString(pool);
             out.add(Arguments.of(name + " f32", pool(pool, "f32"), 2, false));
