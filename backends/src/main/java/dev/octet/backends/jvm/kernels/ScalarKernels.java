@@ -351,18 +351,19 @@ public final class ScalarKernels {
     }
 
     /**
-     * C[m,n] (int32) = A[m,k] (int8 weights) * B[k,n] (integer values held in floats, as im2col writes them).
-     * Exact: every product and sum is an integer the ints hold.
+     * C[m,n] (int32) = A[m,k] * B[k,n], both integer values held in floats (int8 weights widened once per call,
+     * im2col columns), summed in int32. The scratch ({@link #GEMM_SCRATCH_FLOATS} + m*n) is used only by the SIMD
+     * variant.
      */
-    public static void gemmS8F32(byte[] a, int ao, int lda, float[] b, int bo, int ldb, int[] c, int co, int ldc,
-            int m, int n, int k, float[] scratch, int so) {
+    public static void gemmExactI32(float[] a, int ao, int lda, float[] b, int bo, int ldb, int[] c, int co,
+            int ldc, int m, int n, int k, float[] scratch, int so) {
         for (int i = 0; i < m; i++) {
             int ci = co + i * ldc;
             for (int j = 0; j < n; j++) {
                 c[ci + j] = 0;
             }
             for (int p = 0; p < k; p++) {
-                int av = a[ao + i * lda + p];
+                int av = (int) a[ao + i * lda + p];
                 int bp = bo + p * ldb;
                 for (int j = 0; j < n; j++) {
                     c[ci + j] += av * (int) b[bp + j];

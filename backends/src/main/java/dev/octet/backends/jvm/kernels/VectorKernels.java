@@ -521,20 +521,17 @@ public final class VectorKernels {
     }
 
     /**
-     * C[m,n] (int32) = A[m,k] (int8 weights) * B[k,n] (integer values in floats, from im2col). Scratch:
-     * m*min(k,512) + m*n + GEMM_SCRATCH_FLOATS floats.
+     * C[m,n] (int32) = A[m,k] * B[k,n], both integer values held in floats (int8 weights widened once per call,
+     * im2col columns): the float sums of up to 512 products are exact and move to int32. Scratch: m*n +
+     * GEMM_SCRATCH_FLOATS floats.
      */
-    public static void gemmS8F32(byte[] a, int ao, int lda, float[] b, int bo, int ldb, int[] c, int co, int ldc,
-            int m, int n, int k, float[] scratch, int so) {
-        int as = so;
-        int cs = as + m * Math.min(k, EXACT_K);
+    public static void gemmExactI32(float[] a, int ao, int lda, float[] b, int bo, int ldb, int[] c, int co,
+            int ldc, int m, int n, int k, float[] scratch, int so) {
+        int cs = so;
         int ps = cs + m * n;
         for (int p0 = 0; p0 < k; p0 += EXACT_K) {
             int kc = Math.min(EXACT_K, k - p0);
-            for (int i = 0; i < m; i++) {
-                bytesToFloats(a, ao + i * lda + p0, false, scratch, as + i * kc, kc);
-            }
-            gemm(scratch, as, kc, b, null, bo + p0 * ldb, ldb, scratch, cs, n, m, n, kc, false, scratch, ps);
+            gemm(a, ao + p0, lda, b, null, bo + p0 * ldb, ldb, scratch, cs, n, m, n, kc, false, scratch, ps);
             accumulate(scratch, cs, c, co, ldc, m, n, p0 == 0);
         }
     }

@@ -15,8 +15,9 @@ import java.util.List;
 /**
  * 2-d Conv, FusedConv and ConvInteger, NCHW: per image (a loop over the batch), per group and per band of output
  * rows, im2col into a [C*kh*kw, rows*OW] float matrix, then weights [OC, C*kh*kw] times it into those rows of the
- * NCHW result, so the GEMM vectorizes along output pixels. Integer convolutions pad with the input zero point and subtract
- * zp * (weight row sum) per output channel; their im2col holds the exact int8 values as floats.
+ * NCHW result, so the GEMM vectorizes along output pixels. Integer convolutions widen their int8 weights to float
+ * once per call, pad with the input zero point and subtract zp * (weight row sum) per output channel; their im2col
+ * holds the exact int8 values as floats.
  */
 final class ConvLowering {
     private ConvLowering() {
@@ -113,8 +114,7 @@ final class ConvLowering {
         int bandPixels = bandRows * ow;
         Buffer col = direct ? null : cx.scratch(Arena.F32, IntExpr.of((long) k * bandPixels));
         Buffer scratch = integer
-                ? cx.scratch(Arena.F32, IntExpr.of((long) ocg * Math.min(k, 512) + (long) ocg * bandPixels
-                        + ScalarKernels.GEMM_SCRATCH_FLOATS))
+                ? cx.scratch(Arena.F32, IntExpr.of((long) ocg * bandPixels + ScalarKernels.GEMM_SCRATCH_FLOATS))
                 : LinearLowering.panel(cx);
         Buffer corr = integer && zx != 0 ? cx.weight(List.of(wv, zx, "rowsum"), rowSums(cx.constant(wv), oc, k, zx))
                 : null;
@@ -123,6 +123,11 @@ final class ConvLowering {
         // Integer inputs are widened to float once per image, so im2col copies float rows (System.arraycopy)
         // instead of converting each of its kh*kw copies of every byte.
         Buffer widened = integer ? cx.scratch(Arena.F32, IntExpr.of((long) c * h * w)) : null;
+        // int8 weights are widened to float once per call, not once per image and band.
+        Buffer floatWeights = integer ? cx.scratch(Arena.F32, IntExpr.of((long) oc * k)) : null;
+        if (integer) {
+            cx.call("bytesToFloats", weights, false, floatWeights, IntExpr.of((long) oc * k));
+        }
         cx.loop(xd[0], () -> {
             if (widened != null) {
                 cx.call("bytesToFloats", xb.plus(image), xt == ElementType.U8, widened, IntExpr.of((long) c * h * w));
@@ -131,7 +136,7 @@ final class ConvLowering {
                 Buffer xg = widened != null ? widened.plus(IntExpr.of((long) g * cg * h * w))
                         : xb.plus(image.plus((long) g * cg * h * w));
                 Buffer yg = out.plus(outImage.plus((long) g * ocg * pixels));
-                Buffer wg = weights.plus(IntExpr.of((long) g * ocg * k));
+                Buffer wg = (integer ? floatWeights : weights).plus(IntExpr.of((long) g * ocg * k));
                 for (int y0 = 0; y0 < oh; y0 += bandRows) {
                     int y1 = Math.min(oh, y0 + bandRows);
                     int n = (y1 - y0) * ow;
@@ -146,7 +151,7 @@ final class ConvLowering {
                     }
                     Buffer yb = yg.plus(IntExpr.of((long) y0 * ow));
                     if (integer) {
-                        cx.call("gemmS8F32", wg, IntExpr.of(k), bmat, IntExpr.of(n), yb, IntExpr.of(pixels),
+                        cx.call("gemmExactI32", wg, IntExpr.of(k), bmat, IntExpr.of(n), yb, IntExpr.of(pixels),
                                 IntExpr.of(ocg), IntExpr.of(n), IntExpr.of(k), scratch);
                     } else {
                         cx.call("gemmF32", wg, IntExpr.of(k), IntExpr.ZERO, bmat, IntExpr.of(direct ? pixels : n),
