@@ -918,8 +918,7 @@ public final class ScalarKernels {
                 int m = mult[mo + c];
                 int s = shift[sho + c];
                 for (int e = 0; e < inner; e++, i++) {
-                    long v = zp + FixedPoint.scale(acc[ao + i], m, s);
-                    y[yo + i] = (byte) Math.max(lo, Math.min(hi, v));
+                    y[yo + i] = ScalarMath.requantize(acc[ao + i], m, s, zp, lo, hi);
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.octet.backends.jvm.kernels;
 
 import dev.octet.ir.ops.ActivationMath;
+import dev.octet.ir.ops.FixedPoint;
 
 /**
  * Activations and unary functions on one float, in double precision where the reference evaluator computes in
@@ -16,6 +17,11 @@ public final class ScalarMath {
         float v = x / scale;
         long r = v != v ? 0 : (long) Math.rint(v);
         return (byte) Math.max(lo, Math.min(hi, r + zp));
+    }
+
+    /** Requantize of one accumulator: clamp(zp + FixedPoint.scale(acc, m, s)) into [lo, hi]. */
+    public static byte requantize(int acc, int m, int s, int zp, int lo, int hi) {
+        return (byte) Math.max(lo, Math.min(hi, zp + FixedPoint.scale(acc, m, s)));
     }
 
     /** One element of a dynamic product's epilogue: float(acc - zp * colSum) * rowScale * colScale (+ bias). */

@@ -915,15 +915,11 @@ public final class VectorKernels {
                     }
                 }
                 for (; e < inner; e++) {
-                    y[yo + i + e] = requantizeOne(acc[ao + i + e], m, s, zp, lo, hi);
+                    y[yo + i + e] = ScalarMath.requantize(acc[ao + i + e], m, s, zp, lo, hi);
                 }
                 i += inner;
             }
         }
-    }
-
-    private static byte requantizeOne(int acc, int m, int s, int zp, int lo, int hi) {
-        return (byte) Math.max(lo, Math.min(hi, zp + FixedPoint.scale(acc, m, s)));
     }
 
     private static void narrow(int[] t, int to, byte[] y, int yo, int n) {
@@ -996,7 +992,7 @@ public final class VectorKernels {
             narrow(t, to, y, yo + c0, e);
             for (; e < len; e++) {
                 int c = c0 + e;
-                y[yo + c] = requantizeOne(acc[ao + c], mult[mo + c], shift[sho + c], zp, lo, hi);
+                y[yo + c] = ScalarMath.requantize(acc[ao + c], mult[mo + c], shift[sho + c], zp, lo, hi);
             }
         }
     }
