@@ -1,0 +1,216 @@
+package dev.octet.backends.jvm.kernels;
+
+/**
+ * The x86-64 instructions of the run-time int8 micro-kernels ({@link Avx2Gemm}), encoded into a byte array: each
+ * method writes one instruction at {@code pos} and returns the position after it. Encodings follow the Intel SDM
+ * and are checked byte for byte against llvm-mc (X86EncoderTest); the shortest form is chosen where llvm-mc does
+ * (two-byte VEX, disp8). A kernel template: static methods only, no static initializer, no lambdas.
+ *
+ * <p>Registers are numbered as in the ModRM encoding: general 0 = rax, 1 = rcx, 2 = rdx, 6 = rsi, 7 = rdi, 8-15 =
+ * r8-r15; vector 0-15 = ymm0-ymm15. Memory operands are [base + disp]; rsp, rbp, r12 and r13 as a base need SIB or
+ * disp forms the kernels do not use and are rejected.
+ */
+public final class X86Encoder {
+    public static final int RAX = 0;
+    public static final int RCX = 1;
+    public static final int RDX = 2;
+    public static final int RSI = 6;
+    public static final int RDI = 7;
+    public static final int R8 = 8;
+    public static final int R9 = 9;
+    public static final int R10 = 10;
+    public static final int R11 = 11;
+
+    /** VEX opcode maps and implied prefixes. */
+    private static final int MAP_0F = 1;
+    private static final int MAP_0F38 = 2;
+    private static final int PP_66 = 1;
+    private static final int PP_F3 = 2;
+
+    private X86Encoder() {
+    }
+
+    /** {@code vmovdqu ymm, [base + disp]}. */
+    public static int vmovdquLoad(byte[] code, int pos, int ymm, int base, int disp) {
+        pos = vex(code, pos, MAP_0F, PP_F3, true, ymm, 0, base);
+        code[pos++] = 0x6F;
+        return memory(code, pos, ymm, base, disp);
+    }
+
+    /** {@code vmovdqu xmm, [base + disp]}. */
+    public static int vmovdquLoadXmm(byte[] code, int pos, int xmm, int base, int disp) {
+        pos = vex(code, pos, MAP_0F, PP_F3, false, xmm, 0, base);
+        code[pos++] = 0x6F;
+        return memory(code, pos, xmm, base, disp);
+    }
+
+    /** {@code vmovdqu [base + disp], ymm}. */
+    public static int vmovdquStore(byte[] code, int pos, int base, int disp, int ymm) {
+        pos = vex(code, pos, MAP_0F, PP_F3, true, ymm, 0, base);
+        code[pos++] = 0x7F;
+        return memory(code, pos, ymm, base, disp);
+    }
+
+    /** {@code vpbroadcastd ymm, dword [base + disp]}. */
+    public static int vpbroadcastd(byte[] code, int pos, int ymm, int base, int disp) {
+        pos = vex(code, pos, MAP_0F38, PP_66, true, ymm, 0, base);
+        code[pos++] = 0x58;
+        return memory(code, pos, ymm, base, disp);
+    }
+
+    /** {@code vpmovsxbw ymm, xmm}: 16 signed bytes to 16 words. */
+    public static int vpmovsxbw(byte[] code, int pos, int ymm, int xmm) {
+        pos = vex(code, pos, MAP_0F38, PP_66, true, ymm, 0, xmm);
+        code[pos++] = 0x20;
+        return registers(code, pos, ymm, xmm);
+    }
+
+    /** {@code vpmovzxbw ymm, xmm}: 16 unsigned bytes to 16 words. */
+    public static int vpmovzxbw(byte[] code, int pos, int ymm, int xmm) {
+        pos = vex(code, pos, MAP_0F38, PP_66, true, ymm, 0, xmm);
+        code[pos++] = 0x30;
+        return registers(code, pos, ymm, xmm);
+    }
+
+    /** {@code vpunpcklbw dst, a, xmmword [base + disp]}: the low 8 bytes of a and of memory, interleaved. */
+    public static int vpunpcklbw(byte[] code, int pos, int dst, int a, int base, int disp) {
+        pos = vex(code, pos, MAP_0F, PP_66, false, dst, a, base);
+        code[pos++] = 0x60;
+        return memory(code, pos, dst, base, disp);
+    }
+
+    /** {@code vpunpckhbw dst, a, xmmword [base + disp]}: the high 8 bytes of a and of memory, interleaved. */
+    public static int vpunpckhbw(byte[] code, int pos, int dst, int a, int base, int disp) {
+        pos = vex(code, pos, MAP_0F, PP_66, false, dst, a, base);
+        code[pos++] = 0x68;
+        return memory(code, pos, dst, base, disp);
+    }
+
+    /** {@code vpmaddwd dst, a, b}: per int32 lane, the sum of the two products of its signed 16-bit halves. */
+    public static int vpmaddwd(byte[] code, int pos, int dst, int a, int b) {
+        return vexRegisters(code, pos, 0xF5, dst, a, b);
+    }
+
+    /** {@code vpaddd dst, a, b}. */
+    public static int vpaddd(byte[] code, int pos, int dst, int a, int b) {
+        return vexRegisters(code, pos, 0xFE, dst, a, b);
+    }
+
+    /** {@code vpxor dst, a, b}. */
+    public static int vpxor(byte[] code, int pos, int dst, int a, int b) {
+        return vexRegisters(code, pos, 0xEF, dst, a, b);
+    }
+
+    /** {@code add reg, imm8}. */
+    public static int addImm8(byte[] code, int pos, int reg, int imm) {
+        if (imm < -128 || imm > 127) {
+            throw new IllegalArgumentException("immediate " + imm + " does not fit a byte");
+        }
+        code[pos++] = (byte) (0x48 | (reg >> 3));
+        code[pos++] = (byte) 0x83;
+        code[pos++] = (byte) (0xC0 | (reg & 7));
+        code[pos++] = (byte) imm;
+        return pos;
+    }
+
+    /** {@code add dst, src} (64-bit). */
+    public static int add(byte[] code, int pos, int dst, int src) {
+        return rexRegisters(code, pos, 0x01, dst, src);
+    }
+
+    /** {@code mov dst, src} (64-bit). */
+    public static int mov(byte[] code, int pos, int dst, int src) {
+        return rexRegisters(code, pos, 0x89, dst, src);
+    }
+
+    /** {@code dec reg} (64-bit). */
+    public static int dec(byte[] code, int pos, int reg) {
+        code[pos++] = (byte) (0x48 | (reg >> 3));
+        code[pos++] = (byte) 0xFF;
+        code[pos++] = (byte) (0xC8 | (reg & 7));
+        return pos;
+    }
+
+    /** {@code jnz target} with a 32-bit displacement (target: a position in the same code). */
+    public static int jnz(byte[] code, int pos, int target) {
+        code[pos++] = 0x0F;
+        code[pos++] = (byte) 0x85;
+        return int32(code, pos, target - (pos + 4));
+    }
+
+    public static int vzeroupper(byte[] code, int pos) {
+        code[pos++] = (byte) 0xC5;
+        code[pos++] = (byte) 0xF8;
+        code[pos++] = 0x77;
+        return pos;
+    }
+
+    public static int ret(byte[] code, int pos) {
+        code[pos++] = (byte) 0xC3;
+        return pos;
+    }
+
+    /** A 256-bit VEX instruction {@code op dst, a, b} of map 0F with prefix 66 on three vector registers. */
+    private static int vexRegisters(byte[] code, int pos, int opcode, int dst, int a, int b) {
+        pos = vex(code, pos, MAP_0F, PP_66, true, dst, a, b);
+        code[pos++] = (byte) opcode;
+        return registers(code, pos, dst, b);
+    }
+
+    /** ModRM of two registers (register-direct). */
+    private static int registers(byte[] code, int pos, int reg, int rm) {
+        code[pos++] = (byte) (0xC0 | (reg & 7) << 3 | (rm & 7));
+        return pos;
+    }
+
+    /** REX.W, opcode, ModRM (register direct): {@code op dst, src} with src in the reg field. */
+    private static int rexRegisters(byte[] code, int pos, int opcode, int dst, int src) {
+        code[pos++] = (byte) (0x48 | (src >> 3) << 2 | (dst >> 3));
+        code[pos++] = (byte) opcode;
+        return registers(code, pos, src, dst);
+    }
+
+    /**
+     * A VEX prefix (W0; 256-bit if {@code wide}, else 128): {@code reg} in ModRM.reg, {@code vvvv} the extra source,
+     * {@code rm} the ModRM.rm register or memory base. The two-byte form when no field needs the three-byte one.
+     */
+    private static int vex(byte[] code, int pos, int map, int pp, boolean wide, int reg, int vvvv, int rm) {
+        int notR = (~reg >> 3 & 1) << 7;
+        int tail = (~vvvv & 15) << 3 | (wide ? 1 << 2 : 0) | pp;
+        if (map == MAP_0F && rm < 8) {
+            code[pos++] = (byte) 0xC5;
+            code[pos++] = (byte) (notR | tail);
+        } else {
+            code[pos++] = (byte) 0xC4;
+            code[pos++] = (byte) (notR | 1 << 6 | (~rm >> 3 & 1) << 5 | map);
+            code[pos++] = (byte) tail;
+        }
+        return pos;
+    }
+
+    /** ModRM (and displacement) of [base + disp] with {@code reg} in the reg field. */
+    private static int memory(byte[] code, int pos, int reg, int base, int disp) {
+        if ((base & 7) == 4 || (base & 7) == 5) {
+            throw new IllegalArgumentException("base register " + base + " needs SIB or disp forms not encoded here");
+        }
+        int fields = (reg & 7) << 3 | (base & 7);
+        if (disp == 0) {
+            code[pos++] = (byte) fields;
+        } else if (disp >= -128 && disp <= 127) {
+            code[pos++] = (byte) (0x40 | fields);
+            code[pos++] = (byte) disp;
+        } else {
+            code[pos++] = (byte) (0x80 | fields);
+            pos = int32(code, pos, disp);
+        }
+        return pos;
+    }
+
+    private static int int32(byte[] code, int pos, int v) {
+        code[pos++] = (byte) v;
+        code[pos++] = (byte) (v >> 8);
+        code[pos++] = (byte) (v >> 16);
+        code[pos++] = (byte) (v >> 24);
+        return pos;
+    }
+}
