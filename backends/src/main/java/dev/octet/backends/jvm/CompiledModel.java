@@ -61,6 +61,8 @@ public record CompiledModel(String className, byte[] classBytes, byte[] weights,
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         main.put(Attributes.Name.MAIN_CLASS, className);
         main.putValue("Created-By", "Octet");
+        // java -jar model.jar may then install the run-time machine-code kernels (kernels/ExecutableMemory).
+        main.putValue("Enable-Native-Access", "ALL-UNNAMED");
         main.putValue("Octet-Model", metadata.modelName());
         main.putValue("Octet-Precision", metadata.precision());
         main.putValue("Octet-Target", metadata.target().id());

@@ -1,6 +1,10 @@
 package dev.octet.backends.jvm;
 
+import dev.octet.backends.jvm.kernels.Avx2Gemm;
+import dev.octet.backends.jvm.kernels.ConvKernels;
+import dev.octet.backends.jvm.kernels.ExecutableMemory;
 import dev.octet.backends.jvm.kernels.ScalarKernels;
+import dev.octet.backends.jvm.kernels.X86Encoder;
 import dev.octet.backends.jvm.kernels.ScalarMath;
 import dev.octet.backends.jvm.kernels.VectorKernels;
 import dev.octet.ir.ops.ActivationMath;
@@ -33,16 +37,24 @@ import java.util.Set;
 final class KernelTemplates {
     static final ClassModel SCALAR = parse(ScalarKernels.class);
     static final ClassModel VECTOR = parse(VectorKernels.class);
+    /** Kernels both classes hold; in the SIMD class their calls to scalar kernels go to the SIMD ones. */
+    private static final ClassModel CONV = parse(ConvKernels.class);
+    /** The run-time machine-code kernels the SIMD class installs where the CPU allows. */
+    private static final ClassModel AVX2_GEMM = parse(Avx2Gemm.class);
+    private static final ClassModel EXECUTABLE_MEMORY = parse(ExecutableMemory.class);
+    private static final ClassModel X86_ENCODER = parse(X86Encoder.class);
     private static final ClassModel SCALAR_MATH = parse(ScalarMath.class);
     private static final ClassModel ACTIVATION_MATH = parse(ActivationMath.class);
     /** What the model class holds: the scalar kernels and the IR's scalar math they share with the evaluator. */
     private static final ClassModel FIXED_POINT = parse(FixedPoint.class);
-    static final List<ClassModel> MODEL_CLASS = List.of(SCALAR, SCALAR_MATH, ACTIVATION_MATH, FIXED_POINT);
+    static final List<ClassModel> MODEL_CLASS = List.of(SCALAR, CONV, SCALAR_MATH, ACTIVATION_MATH, FIXED_POINT);
     /** The SIMD kernels, with the scalar math their vector loops fall back to where they do not apply. */
-    static final List<ClassModel> SIMD_CLASS = List.of(VECTOR, SCALAR_MATH, ACTIVATION_MATH, FIXED_POINT);
+    static final List<ClassModel> SIMD_CLASS = List.of(VECTOR, CONV, AVX2_GEMM, EXECUTABLE_MEMORY, X86_ENCODER,
+            SCALAR_MATH, ACTIVATION_MATH, FIXED_POINT);
     private static final ClassDesc FLOAT_VECTOR = ClassDesc.of("jdk.incubator.vector.FloatVector");
-    private static final Map<String, MethodTypeDesc> PUBLIC_SCALAR = publicMethods(SCALAR);
-    private static final Map<String, MethodTypeDesc> PUBLIC_VECTOR = publicMethods(VECTOR);
+    /** The kernels a lowering may call: the model class's public template methods. */
+    private static final Map<String, MethodTypeDesc> PUBLIC_SCALAR = publicMethods(List.of(SCALAR, CONV));
+    private static final Map<String, MethodTypeDesc> PUBLIC_VECTOR = publicMethods(List.of(VECTOR));
 
     private KernelTemplates() {
     }
@@ -55,12 +67,14 @@ final class KernelTemplates {
         }
     }
 
-    private static Map<String, MethodTypeDesc> publicMethods(ClassModel model) {
+    private static Map<String, MethodTypeDesc> publicMethods(List<ClassModel> models) {
         Map<String, MethodTypeDesc> out = new HashMap<>();
-        for (MethodModel m : model.methods()) {
-            if (m.flags().has(AccessFlag.PUBLIC) && m.flags().has(AccessFlag.STATIC)) {
-                if (out.put(m.methodName().stringValue(), m.methodTypeSymbol()) != null) {
-                    throw new IllegalStateException("kernel " + m.methodName() + " is overloaded");
+        for (ClassModel model : models) {
+            for (MethodModel m : model.methods()) {
+                if (m.flags().has(AccessFlag.PUBLIC) && m.flags().has(AccessFlag.STATIC)) {
+                    if (out.put(m.methodName().stringValue(), m.methodTypeSymbol()) != null) {
+                        throw new IllegalStateException("kernel " + m.methodName() + " is overloaded");
+                    }
                 }
             }
         }
@@ -89,8 +103,12 @@ final class KernelTemplates {
     static void copyInto(ClassBuilder cb, List<ClassModel> templates, ClassDesc owner, String floatSpecies) {
         Set<ClassDesc> from = new HashSet<>();
         templates.forEach(t -> from.add(t.thisClass().asSymbol()));
+        // The SIMD class has no scalar kernels: the shared templates' calls to them take the SIMD ones.
+        from.add(SCALAR.thisClass().asSymbol());
+        Set<String> called = new HashSet<>();
         CodeTransform remap = (b, e) -> {
             if (e instanceof InvokeInstruction i && from.contains(i.owner().asSymbol())) {
+                called.add(i.name().stringValue() + i.typeSymbol().descriptorString());
                 b.invoke(i.opcode(), owner, i.name().stringValue(), i.typeSymbol(), false);
             } else if (e instanceof FieldInstruction f && from.contains(f.owner().asSymbol())) {
                 b.fieldAccess(f.opcode(), owner, f.name().stringValue(), f.typeSymbol());
@@ -121,6 +139,11 @@ final class KernelTemplates {
                 cb.withMethod(name, m.methodTypeSymbol(), flags, mb -> m.code().ifPresent(
                         code -> mb.transformCode(code, remap)));
             }
+        }
+        called.removeAll(names);
+        if (!called.isEmpty()) {
+            throw new IllegalStateException("kernel templates call " + called + ", which " + owner.displayName()
+                    + " does not define");
         }
     }
 }

@@ -53,6 +53,8 @@ final class ModelClassEmitter {
     private final CompiledModel.Metadata meta;
     private final long modelHash;
     private final Set<String> dispatched = new LinkedHashSet<>();
+    /** The SIMD class's description of its binding (VectorKernels.binding). */
+    private static final String BINDING = "binding";
 
     ModelClassEmitter(ClassDesc self, LoweredModel model, Target target, CompiledModel.Metadata meta,
             long modelHash) {
@@ -80,11 +82,17 @@ final class ModelClassEmitter {
         }
     }
 
-    /** The kernels called through the SIMD class, "name(descriptor)" joined by spaces (descriptors hold ;). */
+    /**
+     * The kernels called through the SIMD class, "name(descriptor)" joined by spaces (descriptors hold ;), then
+     * the SIMD class's {@code binding()} (what it runs on, for {@code kernels()}).
+     */
     String simdSignatures() {
         List<String> sigs = new ArrayList<>();
         for (String k : dispatched) {
             sigs.add(k + KernelTemplates.scalarKernel(k).descriptorString());
+        }
+        if (!sigs.isEmpty()) {
+            sigs.add(BINDING + MethodTypeDesc.of(CD_String).descriptorString());
         }
         return String.join(" ", sigs);
     }
@@ -103,6 +111,9 @@ final class ModelClassEmitter {
             cb.withField("ws", CD_THREAD_LOCAL, priv);
             for (String k : dispatched) {
                 cb.withField("SIMD$" + k, CD_HANDLE, priv | ClassFile.ACC_STATIC);
+            }
+            if (!dispatched.isEmpty()) {
+                cb.withField("SIMD$" + BINDING, CD_HANDLE, priv | ClassFile.ACC_STATIC);
             }
             cb.withMethodBody("<clinit>", MethodTypeDesc.of(CD_void), ClassFile.ACC_STATIC, this::emitClinit);
             cb.withMethodBody("<init>", MethodTypeDesc.of(CD_void), ClassFile.ACC_PUBLIC, this::emitDefaultInit);
@@ -123,6 +134,17 @@ final class ModelClassEmitter {
                     });
             shapeMethod(cb, "inputShape", model.inputShape());
             shapeMethod(cb, "outputShape", model.outputShape());
+            // What the kernels run on: "scalar", or the SIMD binding ("256->256", plus " avx2-gemm" where the
+            // run-time int8 micro-kernels are installed).
+            cb.withMethodBody("kernels", MethodTypeDesc.of(CD_String), ClassFile.ACC_PUBLIC, code -> {
+                Label scalar = code.newLabel();
+                if (!dispatched.isEmpty()) {
+                    code.getstatic(self, "SIMD$" + BINDING, CD_HANDLE).ifnull(scalar)
+                            .getstatic(self, "SIMD$" + BINDING, CD_HANDLE)
+                            .invokevirtual(CD_HANDLE, "invokeExact", MethodTypeDesc.of(CD_String)).areturn();
+                }
+                code.labelBinding(scalar).loadConstant("scalar").areturn();
+            });
             stringMethod(cb, "modelName", meta.modelName());
             stringMethod(cb, "precision", meta.precision());
             stringMethod(cb, "target", target.id());
@@ -176,6 +198,7 @@ final class ModelClassEmitter {
             for (String k : dispatched) {
                 code.aload(handles).loadConstant(i++).aaload().putstatic(self, "SIMD$" + k, CD_HANDLE);
             }
+            code.aload(handles).loadConstant(i).aaload().putstatic(self, "SIMD$" + BINDING, CD_HANDLE);
             code.labelBinding(done);
         }
         code.return_();

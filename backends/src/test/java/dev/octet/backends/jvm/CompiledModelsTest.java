@@ -35,6 +35,10 @@ class CompiledModelsTest {
         float[] expected = new ReferenceEvaluator(g).run(List.of(input)).get(0).floats();
         UnaryOperator<float[]> model = (UnaryOperator<float[]>) JvmCompiler.load(g, target);
         assertEquals(target.isSimd(), simdActive(model), "SIMD kernels linked");
+        // The 256- and 512-bit targets run int8 GEMMs and convolutions on the run-time AVX2 micro-kernels where
+        // the host has AVX2 (the 128-bit target stands for NEON and keeps the Java kernels).
+        assertEquals((target == Target.AVX2 || target == Target.AVX512_VNNI) && HOST_AVX2,
+                kernels(model).endsWith(" avx2-gemm"), kernels(model));
         float[] actual = model.apply(input.floats());
         double maxAbs = 0;
         double maxErr = 0;
@@ -47,6 +51,24 @@ class CompiledModelsTest {
         } else {
             assertTrue(maxErr <= 1e-5 * maxAbs, name + " " + target + ": max error " + maxErr + " vs max |y| "
                     + maxAbs);
+        }
+    }
+
+    static final boolean HOST_AVX2 = hostHasAvx2();
+
+    private static boolean hostHasAvx2() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo")).contains(" avx2 ");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static String kernels(Object model) {
+        try {
+            return (String) model.getClass().getMethod("kernels").invoke(model);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -175,7 +175,7 @@ public final class ScalarKernels {
             }
             String binding = (String) simd.findStatic(simd.lookupClass(), "binding",
                     MethodType.methodType(String.class)).invoke();
-            String[] bits = binding.split("->");
+            String[] bits = binding.split(" ")[0].split("->");
             if (!bits[0].equals(bits[1])) {
                 System.getLogger(lookup.lookupClass().getName()).log(System.Logger.Level.WARNING,
                         "target " + target + " asks for " + bits[0] + "-bit vectors; this CPU and JVM compile "
@@ -419,66 +419,17 @@ public final class ScalarKernels {
     }
 
     /**
-     * Lays the windows of output rows [y0, y1) of one CHW float image out as the columns of a
-     * [c*kh*kw, (y1-y0)*ow] float matrix (im2col), padding with {@code pad}; integer convolutions widen their image
-     * with {@link #bytesToFloats} first.
+     * ConvInteger, NCHW, the whole batch: y (int32, [batch, oc, oh, ow]) = sum over windows of x (uint8 with
+     * {@code unsigned}, else int8; padding reads the zero point {@code zx}) times the int8 weights [oc, c/groups,
+     * kh, kw]; the caller subtracts zx * (weight row sum). Output rows go in bands of {@code bandRows} (im2col per
+     * band). Scratch: float from {@code fo} as {@link ConvKernels#convIntegerWidened} needs; bytes and ints as
+     * {@link Avx2Gemm#conv} needs, for the SIMD variant.
      */
-    public static void im2col(float[] x, int xo, float[] col, int colo, int channels, int h, int w, int kh, int kw,
-            int sh, int sw, int ph, int pw, int dh, int dw, int y0, int y1, int ow, float pad) {
-        int oh = y1 - y0;           // rows of this band; y below counts from y0
-        int pixels = oh * ow;
-        for (int c = 0; c < channels; c++) {
-            for (int u = 0; u < kh; u++) {
-                for (int v = 0; v < kw; v++) {
-                    int row = colo + ((c * kh + u) * kw + v) * pixels;
-                    // Output columns xx in [lo, hi) read inside the image; the rest are padding.
-                    int off = v * dw - pw;
-                    int lo = Math.min(ow, off >= 0 ? 0 : (-off + sw - 1) / sw);
-                    int hi = Math.max(lo, Math.min(ow, off >= w ? 0 : (w - off + sw - 1) / sw));
-                    if (sh == 1 && sw == 1 && ow == w && lo < hi) {
-                        // Output rows as long as input rows: the in-image rows are one contiguous copy, then the
-                        // padding columns are written over it.
-                        int ylo = Math.min(oh, Math.max(0, ph - u * dh - y0));
-                        int yhi = Math.max(ylo, Math.min(oh, h + ph - u * dh - y0));
-                        Arrays.fill(col, row, row + ylo * ow, pad);
-                        Arrays.fill(col, row + yhi * ow, row + oh * ow, pad);
-                        if (ylo < yhi) {
-                            int src = xo + (c * h + y0 + ylo - ph + u * dh) * w + off;
-                            int dst = row + ylo * ow;
-                            System.arraycopy(x, src + lo, col, dst + lo, (yhi - ylo - 1) * w + hi - lo);
-                            for (int y = ylo; y < yhi; y++) {
-                                int d = row + y * ow;
-                                for (int xx = 0; xx < lo; xx++) {
-                                    col[d + xx] = pad;
-                                }
-                                for (int xx = hi; xx < ow; xx++) {
-                                    col[d + xx] = pad;
-                                }
-                            }
-                        }
-                        continue;
-                    }
-                    for (int y = 0; y < oh; y++) {
-                        int iy = (y0 + y) * sh - ph + u * dh;
-                        int dst = row + y * ow;
-                        if (iy < 0 || iy >= h) {
-                            Arrays.fill(col, dst, dst + ow, pad);
-                            continue;
-                        }
-                        int src = xo + (c * h + iy) * w + off;
-                        Arrays.fill(col, dst, dst + lo, pad);
-                        if (sw == 1) {
-                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
-                        } else {
-                            for (int xx = lo; xx < hi; xx++) {
-                                col[dst + xx] = x[src + xx * sw];
-                            }
-                        }
-                        Arrays.fill(col, dst + hi, dst + ow, pad);
-                    }
-                }
-            }
-        }
+    public static void convInteger(byte[] x, int xo, boolean unsigned, byte[] w, int wo, int[] y, int yo, int batch,
+            int groups, int c, int h, int wd, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oc,
+            int oh, int ow, int zx, int bandRows, float[] fs, int fo, byte[] bs, int bo, int[] is, int io) {
+        ConvKernels.convIntegerWidened(x, xo, unsigned, w, wo, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw, ph, pw,
+                dh, dw, oc, oh, ow, zx, bandRows, fs, fo);
     }
 
     // ---------------------------------------------------------------- element-wise

@@ -4,6 +4,9 @@ import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 
 import dev.octet.ir.ops.FixedPoint;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
@@ -72,6 +75,22 @@ public final class VectorKernels {
     static final VectorSpecies<Byte> PANEL_BYTES = VectorSpecies.of(byte.class,
             VectorShape.forBitSize(Math.max(64, NR * 8)));
 
+    /**
+     * The AVX2 int8 GEMM micro-kernels ({@link Avx2Gemm}), installed when this class loads; null where they cannot
+     * run (another CPU or OS, native access not granted, or a 128-bit target, which stands for NEON).
+     */
+    static final MemorySegment AVX2_GEMM = Avx2Gemm.install(FS.vectorBitSize() >= 256);
+    static final MemorySegment AVX2_GEMM_U8 = AVX2_GEMM == null ? null
+            : AVX2_GEMM.asSlice(Avx2Gemm.UNSIGNED_B_OFFSET);
+    static final MethodHandle AVX2_CALL = AVX2_GEMM == null ? null : Avx2Gemm.downcall();
+    /** Each thread's native memory for the micro-kernels' operands. */
+    static final ThreadLocal<MemorySegment> AVX2_WORKSPACE = new ThreadLocal<>();
+    /**
+     * The native mirror of the weight array the int8 GEMMs read: {array, segment}, replaced when another array
+     * comes (another instance of the model). Weight arrays never change after the constructor fills them.
+     */
+    static volatile Object[] avx2Weights;
+
     private VectorKernels() {
     }
 
@@ -92,7 +111,30 @@ public final class VectorKernels {
 
     /** "requested bits -> used bits" of the vector width, for the load-time report. */
     public static String binding() {
-        return REQUESTED.vectorBitSize() + "->" + FS.vectorBitSize();
+        return REQUESTED.vectorBitSize() + "->" + FS.vectorBitSize() + (AVX2_GEMM != null ? " avx2-gemm" : "");
+    }
+
+    /** The native copy of a weight array, made on first use and kept while the array is the one in use. */
+    static MemorySegment nativeWeights(byte[] w) {
+        Object[] mirror = avx2Weights;
+        if (mirror != null && mirror[0] == w) {
+            return (MemorySegment) mirror[1];
+        }
+        MemorySegment copy = java.lang.foreign.Arena.ofAuto().allocate(Math.max(1, w.length), 64);
+        MemorySegment.copy(w, 0, copy, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, w.length);
+        avx2Weights = new Object[] {w, copy};
+        return copy;
+    }
+
+    /** One tile of {@link Avx2Gemm#microKernel} (native addresses; arguments as documented there). */
+    static void avx2Tile(boolean unsignedB, long a, long b, long c, long kPairs, long ldcBytes, long ldbBytes) {
+        // A local, not a conditional argument: javac would type that Object in the call's descriptor.
+        MemorySegment kernel = unsignedB ? AVX2_GEMM_U8 : AVX2_GEMM;
+        try {
+            AVX2_CALL.invokeExact(kernel, a, b, c, kPairs, ldcBytes, ldbBytes);
+        } catch (Throwable e) {
+            throw new IllegalStateException("int8 GEMM kernel call failed", e);
+        }
     }
 
     /**
@@ -359,6 +401,16 @@ public final class VectorKernels {
     public static void gemmU8S8(byte[] a, int ao, int lda, boolean aUnsigned, byte[] b, int bo, int ldb, int[] c,
             int co, int ldc, int m, int n, int k, boolean narrowWeights, float[] scratch, int so, int[] ints, int io) {
         int flip = aUnsigned ? 0x80 : 0;
+        if (m >= 4 && AVX2_GEMM != null && Avx2Gemm.fitsInPlace(b.length, bo, ldb, n, k)) {
+            MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE,
+                    Avx2Gemm.workspaceBytes(Avx2Gemm.packedInts(m, k), 0, m, n));
+            MemorySegment weights = nativeWeights(b);
+            Avx2Gemm.gemm(a, ao, lda, flip, weights, bo, ldb, c, co, ldc, m, n, k, ints, io, ws);
+            // The kernels got raw addresses: keep the memory behind them alive until they are done.
+            Reference.reachabilityFence(weights);
+            Reference.reachabilityFence(ws);
+            return;
+        }
         if (m < 4) {
             for (int i = 0; i < m; i++) {
                 if (narrowWeights) {
@@ -533,6 +585,26 @@ public final class VectorKernels {
             int kc = Math.min(EXACT_K, k - p0);
             gemm(a, ao + p0, lda, b, null, bo + p0 * ldb, ldb, scratch, cs, n, m, n, kc, false, scratch, ps);
             accumulate(scratch, cs, c, co, ldc, m, n, p0 == 0);
+        }
+    }
+
+    /**
+     * {@link ScalarKernels#convInteger}: on the AVX2 micro-kernels where installed, else with exact float GEMMs.
+     */
+    public static void convInteger(byte[] x, int xo, boolean unsigned, byte[] w, int wo, int[] y, int yo, int batch,
+            int groups, int c, int h, int wd, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oc,
+            int oh, int ow, int zx, int bandRows, float[] fs, int fo, byte[] bs, int bo, int[] is, int io) {
+        if (AVX2_GEMM != null) {
+            int k = c / groups * kh * kw;
+            int nb = Avx2Gemm.paddedColumns(bandRows * ow);
+            MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE, Avx2Gemm.workspaceBytes(
+                    (long) groups * Avx2Gemm.packedInts(oc / groups, k), (long) (k + 1) * nb, oc / groups, nb));
+            Avx2Gemm.conv(x, xo, unsigned, w, wo, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oc,
+                    oh, ow, zx, bandRows, bs, bo, is, io, ws);
+            Reference.reachabilityFence(ws);
+        } else {
+            ConvKernels.convIntegerWidened(x, xo, unsigned, w, wo, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw,
+                    ph, pw, dh, dw, oc, oh, ow, zx, bandRows, fs, fo);
         }
     }
 

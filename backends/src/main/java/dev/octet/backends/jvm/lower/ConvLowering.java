@@ -4,6 +4,7 @@ import dev.octet.backends.jvm.Arena;
 import dev.octet.backends.jvm.Buffer;
 import dev.octet.backends.jvm.IntExpr;
 import dev.octet.backends.jvm.LoweringContext;
+import dev.octet.backends.jvm.kernels.Avx2Gemm;
 import dev.octet.backends.jvm.kernels.ScalarKernels;
 import dev.octet.ir.Attributes;
 import dev.octet.ir.ElementType;
@@ -103,73 +104,86 @@ final class ConvLowering {
         int ocg = oc / groups;
         int k = cg * win.kh() * win.kw();
         int pixels = oh * ow;
-        int zx = integer ? LinearLowering.zeroPoint(cx, node, 2) : 0;
         Buffer weights = cx.in(wv);
-        Buffer bias = !integer && node.inputs().size() > 2 && node.input(2) != null ? cx.in(node.input(2)) : null;
-        Activation act = integer ? Activation.NONE : Activation.of(node.attributes(), cx);
         Buffer xb = cx.in(x);
         Buffer out = cx.out(y);
-        boolean direct = !integer && win.isPointwise();
+        if (integer) {
+            convInteger(node, cx, xb, xt, weights, out, xd[0], groups, c, h, w, oc, oh, ow, win);
+            return;
+        }
+        Buffer bias = node.inputs().size() > 2 && node.input(2) != null ? cx.in(node.input(2)) : null;
+        Activation act = Activation.of(node.attributes(), cx);
+        boolean direct = win.isPointwise();
         int bandRows = direct ? oh : bandRows(k, oh, ow);
         int bandPixels = bandRows * ow;
         Buffer col = direct ? null : cx.scratch(Arena.F32, IntExpr.of((long) k * bandPixels));
-        Buffer scratch = integer
-                ? cx.scratch(Arena.F32, IntExpr.of((long) ocg * bandPixels + ScalarKernels.GEMM_SCRATCH_FLOATS))
-                : LinearLowering.panel(cx);
-        Buffer corr = integer && zx != 0 ? cx.weight(List.of(wv, zx, "rowsum"), rowSums(cx.constant(wv), oc, k, zx))
-                : null;
+        Buffer scratch = LinearLowering.panel(cx);
         IntExpr image = LoweringContext.perIndex(IntExpr.of((long) c * h * w));
         IntExpr outImage = LoweringContext.perIndex(IntExpr.of((long) oc * pixels));
-        // Integer inputs are widened to float once per image, so im2col copies float rows (System.arraycopy)
-        // instead of converting each of its kh*kw copies of every byte.
-        Buffer widened = integer ? cx.scratch(Arena.F32, IntExpr.of((long) c * h * w)) : null;
-        // int8 weights are widened to float once per call, not once per image and band.
-        Buffer floatWeights = integer ? cx.scratch(Arena.F32, IntExpr.of((long) oc * k)) : null;
-        if (integer) {
-            cx.call("bytesToFloats", weights, false, floatWeights, IntExpr.of((long) oc * k));
-        }
         cx.loop(xd[0], () -> {
-            if (widened != null) {
-                cx.call("bytesToFloats", xb.plus(image), xt == ElementType.U8, widened, IntExpr.of((long) c * h * w));
-            }
             for (int g = 0; g < groups; g++) {
-                Buffer xg = widened != null ? widened.plus(IntExpr.of((long) g * cg * h * w))
-                        : xb.plus(image.plus((long) g * cg * h * w));
+                Buffer xg = xb.plus(image.plus((long) g * cg * h * w));
                 Buffer yg = out.plus(outImage.plus((long) g * ocg * pixels));
-                Buffer wg = (integer ? floatWeights : weights).plus(IntExpr.of((long) g * ocg * k));
+                Buffer wg = weights.plus(IntExpr.of((long) g * ocg * k));
                 for (int y0 = 0; y0 < oh; y0 += bandRows) {
                     int y1 = Math.min(oh, y0 + bandRows);
                     int n = (y1 - y0) * ow;
                     Buffer bmat = xg;
                     if (!direct) {
-                        cx.call("im2col", xg, col, IntExpr.of(cg), IntExpr.of(h), IntExpr.of(w),
+                        cx.call("im2col", xg, col, IntExpr.of(n), IntExpr.of(cg), IntExpr.of(h), IntExpr.of(w),
                                 IntExpr.of(win.kh()), IntExpr.of(win.kw()), IntExpr.of(win.sh()),
                                 IntExpr.of(win.sw()), IntExpr.of(win.ph()), IntExpr.of(win.pw()),
                                 IntExpr.of(win.dh()), IntExpr.of(win.dw()), IntExpr.of(y0), IntExpr.of(y1),
-                                IntExpr.of(ow), (float) zx);
+                                IntExpr.of(ow), 0f);
                         bmat = col;
                     }
                     Buffer yb = yg.plus(IntExpr.of((long) y0 * ow));
-                    if (integer) {
-                        cx.call("gemmExactI32", wg, IntExpr.of(k), bmat, IntExpr.of(n), yb, IntExpr.of(pixels),
-                                IntExpr.of(ocg), IntExpr.of(n), IntExpr.of(k), scratch);
-                    } else {
-                        cx.call("gemmF32", wg, IntExpr.of(k), IntExpr.ZERO, bmat, IntExpr.of(direct ? pixels : n),
-                                IntExpr.ZERO, yb, IntExpr.of(pixels), IntExpr.ZERO, IntExpr.ONE, IntExpr.of(ocg),
-                                IntExpr.of(n), IntExpr.of(k), scratch);
-                    }
+                    cx.call("gemmF32", wg, IntExpr.of(k), IntExpr.ZERO, bmat, IntExpr.of(direct ? pixels : n),
+                            IntExpr.ZERO, yb, IntExpr.of(pixels), IntExpr.ZERO, IntExpr.ONE, IntExpr.of(ocg),
+                            IntExpr.of(n), IntExpr.of(k), scratch);
                 }
-                if (corr != null) {
-                    cx.call("subtractI32", yg, IntExpr.of(pixels), IntExpr.of(ocg), IntExpr.of(pixels),
-                            corr.plus(IntExpr.of((long) g * ocg)), 2);
-                }
-                if (!integer && (bias != null || !act.isNone())) {
+                if (bias != null || !act.isNone()) {
                     cx.call("biasActivationF32", yg, IntExpr.of(pixels), IntExpr.of(ocg), IntExpr.of(pixels),
                             bias == null ? yg : bias.plus(IntExpr.of((long) g * ocg)), bias == null ? 0 : 2,
                             act.code(), act.p0(), act.p1());
                 }
             }
         });
+    }
+
+    /**
+     * ConvInteger: one kernel call for the whole batch (exact float GEMMs, or the AVX2 int8 micro-kernels where the
+     * SIMD class installed them), then zp * (weight row sum) subtracted per image, group and output channel.
+     */
+    private static void convInteger(Node node, LoweringContext cx, Buffer xb, ElementType xt, Buffer weights,
+            Buffer out, IntExpr batch, int groups, int c, int h, int w, int oc, int oh, int ow, Window win) {
+        Value wv = node.input(1);
+        int cg = c / groups;
+        int ocg = oc / groups;
+        int k = cg * win.kh() * win.kw();
+        int pixels = oh * ow;
+        int zx = LinearLowering.zeroPoint(cx, node, 2);
+        int bandRows = bandRows(k, oh, ow);
+        long band = (long) bandRows * ow;
+        Buffer floats = cx.scratch(Arena.F32, IntExpr.of((long) oc * k + (long) c * h * w + k * band
+                + ocg * band + ScalarKernels.GEMM_SCRATCH_FLOATS));
+        Buffer bytes = cx.scratch(Arena.I8, IntExpr.of((long) k * Avx2Gemm.paddedColumns((int) band)));
+        Buffer ints = cx.scratch(Arena.I32, IntExpr.of((long) groups * Avx2Gemm.packedInts(ocg, k)));
+        cx.call("convInteger", xb, xt == ElementType.U8, weights, out, batch, IntExpr.of(groups), IntExpr.of(c),
+                IntExpr.of(h), IntExpr.of(w), IntExpr.of(win.kh()), IntExpr.of(win.kw()), IntExpr.of(win.sh()),
+                IntExpr.of(win.sw()), IntExpr.of(win.ph()), IntExpr.of(win.pw()), IntExpr.of(win.dh()),
+                IntExpr.of(win.dw()), IntExpr.of(oc), IntExpr.of(oh), IntExpr.of(ow), IntExpr.of(zx),
+                IntExpr.of(bandRows), floats, bytes, ints);
+        if (zx != 0) {
+            Buffer corr = cx.weight(List.of(wv, zx, "rowsum"), rowSums(cx.constant(wv), oc, k, zx));
+            IntExpr outImage = LoweringContext.perIndex(IntExpr.of((long) oc * pixels));
+            cx.loop(batch, () -> {
+                for (int g = 0; g < groups; g++) {
+                    cx.call("subtractI32", out.plus(outImage.plus((long) g * ocg * pixels)), IntExpr.of(pixels),
+                            IntExpr.of(ocg), IntExpr.of(pixels), corr.plus(IntExpr.of((long) g * ocg)), 2);
+                }
+            });
+        }
     }
 
     /**

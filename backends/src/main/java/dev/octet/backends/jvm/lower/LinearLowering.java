@@ -4,11 +4,13 @@ import dev.octet.backends.jvm.Arena;
 import dev.octet.backends.jvm.Buffer;
 import dev.octet.backends.jvm.IntExpr;
 import dev.octet.backends.jvm.LoweringContext;
+import dev.octet.backends.jvm.kernels.Avx2Gemm;
 import dev.octet.backends.jvm.kernels.ScalarKernels;
 import dev.octet.ir.ElementType;
 import dev.octet.ir.Node;
 import dev.octet.ir.Tensor;
 import dev.octet.ir.Value;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -148,8 +150,13 @@ final class LinearLowering {
             narrow &= v != Byte.MIN_VALUE;
         }
         boolean unsigned = at == ElementType.U8;
-        cx.call("gemmU8S8", cx.in(a), IntExpr.of(k), unsigned, cx.in(b), IntExpr.of(n), out, IntExpr.of(n), rows,
-                IntExpr.of(n), IntExpr.of(k), narrow, scratch, cx.scratch(Arena.I32, IntExpr.of(n)));
+        // The weights padded by a row and a strip, so that the AVX2 kernels may read them in place
+        // (Avx2Gemm.fitsInPlace); ints: the 16-bit matrix-vector sums, or A packed for those kernels.
+        Buffer weights = cx.weight(List.of(b, "padded"), Arrays.copyOf(w, w.length + n + Avx2Gemm.NR));
+        int kp = (k + 1) / 2;
+        Buffer ints = cx.scratch(Arena.I32, rows.times(kp).plus((long) (Avx2Gemm.MR - 1) * kp + n));
+        cx.call("gemmU8S8", cx.in(a), IntExpr.of(k), unsigned, weights, IntExpr.of(n), out, IntExpr.of(n), rows,
+                IntExpr.of(n), IntExpr.of(k), narrow, scratch, ints);
         // The kernel multiplies uint8 activations centered (a - 128): sum((a - za) w) = sum((a - 128) w)
         // - (za - 128) * colsum(w).
         int shift = zeroPoint(cx, node, 2) - (unsigned ? 128 : 0);

@@ -1,0 +1,274 @@
+package dev.octet.backends.jvm.kernels;
+
+import static dev.octet.backends.jvm.kernels.X86Encoder.R10;
+import static dev.octet.backends.jvm.kernels.X86Encoder.R11;
+import static dev.octet.backends.jvm.kernels.X86Encoder.R8;
+import static dev.octet.backends.jvm.kernels.X86Encoder.R9;
+import static dev.octet.backends.jvm.kernels.X86Encoder.RAX;
+import static dev.octet.backends.jvm.kernels.X86Encoder.RCX;
+import static dev.octet.backends.jvm.kernels.X86Encoder.RDI;
+import static dev.octet.backends.jvm.kernels.X86Encoder.RDX;
+import static dev.octet.backends.jvm.kernels.X86Encoder.RSI;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.Arrays;
+
+/**
+ * int8 GEMM through an AVX2 micro-kernel written at run time. Java's Vector API cannot reach the x86 integer
+ * dot-product instructions (shared/notes/jvm-simd.md), so int8 GEMMs otherwise run as exact float FMAs; here
+ * {@code vpmaddwd} multiplies pairs of signed 16-bit values and adds each pair into an int32 lane: 16 exact
+ * multiply-adds per instruction against the 8 of a float FMA. Products of int8 values fit 16 bits, so the int32
+ * sums wrap exactly as Java's int arithmetic does: results are bit-identical with {@link ScalarKernels#gemmU8S8}.
+ *
+ * <p>Layouts: A is packed in panels of {@link #MR} rows, each k-pair as MR int32 words (low half the even k, high
+ * half the odd one): the activations of a MatMulInteger per call, the weights of a ConvInteger once per call. B
+ * is read in place, row-major bytes (MatMulInteger's weights, a convolution's im2col columns): the kernel
+ * interleaves two rows' bytes itself ({@code vpunpck[lh]bw}, then {@code vpmov[sz]xbw}), so weights need no
+ * repacking. The kernel computes one MR x NR tile of C over all of K, read and written in the Java arrays through
+ * critical downcalls. A kernel template: static methods only, no static initializer, no lambdas.
+ */
+public final class Avx2Gemm {
+    /** Rows of the register block. */
+    public static final int MR = 6;
+    /** Columns of the register block: two 8-int vectors. 12 accumulators, 2 B vectors, a broadcast, a product. */
+    public static final int NR = 16;
+
+    private Avx2Gemm() {
+    }
+
+    /** Bytes from the signed-B kernel to the unsigned-B one in the installed code. */
+    public static final int UNSIGNED_B_OFFSET = 512;
+
+    /**
+     * The micro-kernels installed in executable memory, the signed-B one at 0 and the unsigned-B one at
+     * {@link #UNSIGNED_B_OFFSET}; null where they cannot run (see ExecutableMemory).
+     */
+    public static MemorySegment install(boolean enabled) {
+        try {
+            if (!enabled || !ExecutableMemory.usable("avx2")) {
+                return null;
+            }
+            byte[] signed = microKernel(false);
+            byte[] unsigned = microKernel(true);
+            byte[] code = Arrays.copyOf(signed, UNSIGNED_B_OFFSET + unsigned.length);
+            System.arraycopy(unsigned, 0, code, UNSIGNED_B_OFFSET, unsigned.length);
+            return ExecutableMemory.install(code);
+        } catch (Throwable e) {
+            return null;
+        }
+    }
+
+    /**
+     * The MR x NR tile kernel, System V arguments: rdi = packed A panel, rsi = B at the tile's first column,
+     * rdx = C tile, rcx = k-pairs (at least 1), r8 = C row stride in bytes, r9 = B row stride in bytes. C is
+     * stored, not accumulated. B bytes are int8, or uint8 with {@code unsignedB}. Uses only caller-saved
+     * registers, so it needs no frame.
+     */
+    public static byte[] microKernel(boolean unsignedB) {
+        byte[] code = new byte[1024];
+        int pos = 0;
+        for (int r = 0; r < 2 * MR; r++) {
+            pos = X86Encoder.vpxor(code, pos, r, r, r);
+        }
+        pos = X86Encoder.mov(code, pos, R10, RSI);
+        pos = X86Encoder.add(code, pos, R10, R9); // r10: the odd row of the pair
+        pos = X86Encoder.mov(code, pos, R11, R9);
+        pos = X86Encoder.add(code, pos, R11, R9); // r11: two rows
+        int loop = pos;
+        // ymm12/ymm13: columns 0-7 and 8-15 of rows 2q and 2q+1 as (even, odd) word pairs.
+        pos = X86Encoder.vmovdquLoadXmm(code, pos, 14, RSI, 0);
+        pos = X86Encoder.vpunpckhbw(code, pos, 15, 14, R10, 0);
+        pos = X86Encoder.vpunpcklbw(code, pos, 14, 14, R10, 0);
+        pos = unsignedB ? X86Encoder.vpmovzxbw(code, pos, 12, 14) : X86Encoder.vpmovsxbw(code, pos, 12, 14);
+        pos = unsignedB ? X86Encoder.vpmovzxbw(code, pos, 13, 15) : X86Encoder.vpmovsxbw(code, pos, 13, 15);
+        for (int r = 0; r < MR; r++) {
+            pos = X86Encoder.vpbroadcastd(code, pos, 14, RDI, 4 * r);
+            pos = X86Encoder.vpmaddwd(code, pos, 15, 14, 12);
+            pos = X86Encoder.vpaddd(code, pos, 2 * r, 2 * r, 15);
+            pos = X86Encoder.vpmaddwd(code, pos, 15, 14, 13);
+            pos = X86Encoder.vpaddd(code, pos, 2 * r + 1, 2 * r + 1, 15);
+        }
+        pos = X86Encoder.addImm8(code, pos, RDI, 4 * MR);
+        pos = X86Encoder.add(code, pos, RSI, R11);
+        pos = X86Encoder.add(code, pos, R10, R11);
+        pos = X86Encoder.dec(code, pos, RCX);
+        pos = X86Encoder.jnz(code, pos, loop);
+        pos = X86Encoder.mov(code, pos, RAX, RDX);
+        for (int r = 0; r < MR; r++) {
+            pos = X86Encoder.vmovdquStore(code, pos, RAX, 0, 2 * r);
+            pos = X86Encoder.vmovdquStore(code, pos, RAX, 32, 2 * r + 1);
+            pos = X86Encoder.add(code, pos, RAX, R8);
+        }
+        pos = X86Encoder.vzeroupper(code, pos);
+        pos = X86Encoder.ret(code, pos);
+        return Arrays.copyOf(code, pos);
+    }
+
+    /**
+     * The handle calling a kernel: (code, packed A, B, C addresses, k-pairs, C row stride in bytes, B row stride in
+     * bytes). All operands live in native memory and go as raw addresses: heap segments would be allocated per
+     * call wherever C2's escape analysis gives up (it did, in generated classes), and a warm predict must not
+     * allocate. Critical: no thread-state transition, for calls of microseconds.
+     */
+    public static MethodHandle downcall() {
+        return Linker.nativeLinker().downcallHandle(FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG), Linker.Option.critical(false));
+    }
+
+    /** Ints of packed A for m rows: whole panels of MR rows by ceil(k/2) pairs. */
+    public static int packedInts(int m, int k) {
+        return (m + MR - 1) / MR * MR * ((k + 1) / 2);
+    }
+
+    /** B's row stride in native memory: n rounded up to whole strips, so every tile is whole. */
+    public static int paddedColumns(int n) {
+        return (n + NR - 1) / NR * NR;
+    }
+
+    /**
+     * Whether the kernels may read B[k,n] at {@code bo} of an array of {@code length} bytes (mirrored in native
+     * memory): they read whole pairs of rows (an odd k also row k, whose A half-words are zero) and NR-column
+     * strips, so up to {@code (2*ceil(k/2)-1)*ldb + roundUp(n, NR)} bytes from bo; the bytes past the matrix only
+     * meet zero weights or columns that are not kept.
+     */
+    public static boolean fitsInPlace(int length, int bo, int ldb, int n, int k) {
+        return bo + (2L * ((k + 1) / 2) - 1) * ldb + paddedColumns(n) <= length;
+    }
+
+    /**
+     * Native bytes of a workspace holding {@code aInts} of packed A, {@code bBytes} of B (0: B lies elsewhere) and
+     * C for m x n (whole panels by {@link #paddedColumns}).
+     */
+    public static long workspaceBytes(long aInts, long bBytes, int m, int n) {
+        return 4 * aInts + bBytes + 4L * ((m + MR - 1) / MR * MR) * paddedColumns(n);
+    }
+
+    /**
+     * A[m,k] (bytes xor {@code flip}, as int8) packed for the kernels at {@code po}: per panel of MR rows, each
+     * k-pair as MR int32 words (low half the even k, high half the odd one); rows past m and k past k are 0.
+     */
+    public static void packA(byte[] a, int ao, int lda, int flip, int m, int k, int[] packed, int po) {
+        int kp = (k + 1) / 2;
+        for (int r0 = 0; r0 < m; r0 += MR) {
+            packPanel(a, ao, lda, flip, m, k, r0, packed, po + r0 * kp);
+        }
+    }
+
+    /**
+     * C[m,n] (int32, leading dimension ldc) = packed A[m,k] (native, at {@code a}) * B[k,n] (native at {@code b},
+     * row stride ldb; int8 bytes, or uint8 with {@code unsignedB}), through C in native memory at {@code cOffset}
+     * of {@code ws} (whole panels of rows by {@link #paddedColumns}), which is then copied to {@code c}. (Offsets,
+     * not slices: a slice is an allocation.)
+     */
+    public static void multiply(long a, long b, int ldb, boolean unsignedB, int[] c, int co, int ldc, int m, int n,
+            int k, MemorySegment ws, long cOffset) {
+        int kp = (k + 1) / 2;
+        int nb = paddedColumns(n);
+        long cBase = ws.address() + cOffset;
+        for (int j = 0; j < nb; j += NR) {
+            for (int i = 0; i < m; i += MR) {
+                VectorKernels.avx2Tile(unsignedB, a + 4L * i * kp, b + j, cBase + 4L * ((long) i * nb + j), kp,
+                        4L * nb, ldb);
+            }
+        }
+        if (ldc == nb) {
+            MemorySegment.copy(ws, ValueLayout.JAVA_INT, cOffset, c, co, m * nb);
+        } else {
+            for (int i = 0; i < m; i++) {
+                MemorySegment.copy(ws, ValueLayout.JAVA_INT, cOffset + 4L * i * nb, c, co + i * ldc, n);
+            }
+        }
+    }
+
+    /**
+     * MatMulInteger's C[m,n] = (A xor flip)[m,k] * B[k,n] with B (the weights) read from {@code weights}, the
+     * native mirror of the weight array; A is packed into {@code packed} at {@code po}, then into the workspace.
+     */
+    public static void gemm(byte[] a, int ao, int lda, int flip, MemorySegment weights, int bo, int ldb, int[] c,
+            int co, int ldc, int m, int n, int k, int[] packed, int po, MemorySegment ws) {
+        int aInts = packedInts(m, k);
+        packA(a, ao, lda, flip, m, k, packed, po);
+        MemorySegment.copy(packed, po, ws, ValueLayout.JAVA_INT, 0, aInts);
+        multiply(ws.address(), weights.address() + bo, ldb, false, c, co, ldc, m, n, k, ws, 4L * aInts);
+    }
+
+    /**
+     * The integer convolution of {@link ScalarKernels#convInteger} on the micro-kernels: the int8 weights of each
+     * group are packed once as A; per image, group and band of {@code bandRows} output rows, im2col of the raw
+     * bytes (padded with the zero point; rows of {@link #paddedColumns} bytes) is B, so C lands in NCHW order.
+     * {@code col}: (k + 1) * paddedColumns(band) bytes from {@code co}; {@code ints}: groups * packedInts(oc /
+     * groups, k) from {@code io}; {@code ws}: {@link #workspaceBytes}(oc, band, k, col bytes) of native memory.
+     */
+    public static void conv(byte[] x, int xo, boolean unsigned, byte[] w, int wo, int[] y, int yo, int batch,
+            int groups, int c, int h, int wd, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oc,
+            int oh, int ow, int zx, int bandRows, byte[] col, int co, int[] ints, int io, MemorySegment ws) {
+        int cg = c / groups;
+        int ocg = oc / groups;
+        int k = cg * kh * kw;
+        int image = c * h * wd;
+        int perGroup = packedInts(ocg, k);
+        for (int g = 0; g < groups; g++) {
+            packA(w, wo + g * ocg * k, k, 0, ocg, k, ints, io + g * perGroup);
+        }
+        MemorySegment.copy(ints, io, ws, ValueLayout.JAVA_INT, 0, groups * perGroup);
+        long bBase = 4L * groups * perGroup;
+        int colBytes = (k + 1) * paddedColumns(bandRows * ow);
+        for (int b = 0; b < batch; b++) {
+            for (int g = 0; g < groups; g++) {
+                int yg = yo + (b * oc + g * ocg) * oh * ow;
+                for (int y0 = 0; y0 < oh; y0 += bandRows) {
+                    int y1 = Math.min(oh, y0 + bandRows);
+                    int n = (y1 - y0) * ow;
+                    int nb = paddedColumns(n);
+                    ConvKernels.im2col(x, xo + b * image + g * cg * h * wd, col, co, nb, cg, h, wd, kh, kw, sh, sw,
+                            ph, pw, dh, dw, y0, y1, ow, zx);
+                    // Odd k: the kernels read row k too (against zero A halves); any bytes do.
+                    MemorySegment.copy(col, co, ws, ValueLayout.JAVA_BYTE, bBase, k * nb);
+                    multiply(ws.address() + 4L * g * perGroup, ws.address() + bBase, nb, unsigned, y,
+                            yg + y0 * ow, oh * ow, ocg, n, k, ws, bBase + colBytes);
+                }
+            }
+        }
+    }
+
+    /** A thread's native workspace of at least {@code bytes}, grown (never shrunk) on demand. */
+    public static MemorySegment workspace(ThreadLocal<MemorySegment> local, long bytes) {
+        MemorySegment ws = local.get();
+        if (ws == null || ws.byteSize() < bytes) {
+            ws = Arena.ofAuto().allocate(Math.max(bytes, ws == null ? 0 : 2 * ws.byteSize()), 64);
+            local.set(ws);
+        }
+        return ws;
+    }
+
+    /** Rows r0..r0+MR-1 of A as k-pairs of 16-bit values, MR words per pair from po; rows past m, k past k: 0. */
+    private static void packPanel(byte[] a, int ao, int lda, int flip, int m, int k, int r0, int[] packed, int po) {
+        int kp = (k + 1) / 2;
+        for (int r = 0; r < MR; r++) {
+            int i = r0 + r;
+            if (i >= m) {
+                for (int q = 0; q < kp; q++) {
+                    packed[po + q * MR + r] = 0;
+                }
+                continue;
+            }
+            int row = ao + i * lda;
+            int q = 0;
+            for (; 2 * q + 1 < k; q++) {
+                int lo = (byte) (a[row + 2 * q] ^ flip);
+                int hi = (byte) (a[row + 2 * q + 1] ^ flip);
+                packed[po + q * MR + r] = hi << 16 | (lo & 0xFFFF);
+            }
+            if (q < kp) {
+                packed[po + q * MR + r] = (byte) (a[row + 2 * q] ^ flip) & 0xFFFF;
+            }
+        }
+    }
+
+}

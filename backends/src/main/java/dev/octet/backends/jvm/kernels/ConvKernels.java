@@ -1,0 +1,127 @@
+package dev.octet.backends.jvm.kernels;
+
+/**
+ * Convolution pieces shared by the model class and the SIMD class: im2col for float and byte images, and the
+ * integer convolution's band loop over exact float GEMMs. The code generator copies this template into both;
+ * in the SIMD class its calls to {@link ScalarKernels} kernels land on the {@link VectorKernels} ones of the same
+ * signature (KernelTemplates), so one loop serves both. A kernel template: static methods only, no static
+ * initializer, no lambdas.
+ */
+public final class ConvKernels {
+    private ConvKernels() {
+    }
+
+    /**
+     * Lays the windows of output rows [y0, y1) of one CHW image (float[] or byte[]) out as the columns of a
+     * [c*kh*kw, (y1-y0)*ow] matrix of the same type (im2col) with row stride {@code ldcol}, padding with
+     * {@code pad} (as a byte for bytes).
+     */
+    public static void im2col(Object x, int xo, Object col, int colo, int ldcol, int channels, int h, int w, int kh,
+            int kw, int sh, int sw, int ph, int pw, int dh, int dw, int y0, int y1, int ow, float pad) {
+        int oh = y1 - y0;           // rows of this band; y below counts from y0
+        for (int c = 0; c < channels; c++) {
+            for (int u = 0; u < kh; u++) {
+                for (int v = 0; v < kw; v++) {
+                    int row = colo + ((c * kh + u) * kw + v) * ldcol;
+                    // Output columns xx in [lo, hi) read inside the image; the rest are padding.
+                    int off = v * dw - pw;
+                    int lo = Math.min(ow, off >= 0 ? 0 : (-off + sw - 1) / sw);
+                    int hi = Math.max(lo, Math.min(ow, off >= w ? 0 : (w - off + sw - 1) / sw));
+                    if (sh == 1 && sw == 1 && ow == w && lo < hi) {
+                        // Output rows as long as input rows: the in-image rows are one contiguous copy, then the
+                        // padding columns are written over it.
+                        int ylo = Math.min(oh, Math.max(0, ph - u * dh - y0));
+                        int yhi = Math.max(ylo, Math.min(oh, h + ph - u * dh - y0));
+                        fillPad(col, row, row + ylo * ow, pad);
+                        fillPad(col, row + yhi * ow, row + oh * ow, pad);
+                        if (ylo < yhi) {
+                            int src = xo + (c * h + y0 + ylo - ph + u * dh) * w + off;
+                            int dst = row + ylo * ow;
+                            System.arraycopy(x, src + lo, col, dst + lo, (yhi - ylo - 1) * w + hi - lo);
+                            for (int y = ylo; y < yhi; y++) {
+                                int d = row + y * ow;
+                                fillPad(col, d, d + lo, pad);
+                                fillPad(col, d + hi, d + ow, pad);
+                            }
+                        }
+                        continue;
+                    }
+                    for (int y = 0; y < oh; y++) {
+                        int iy = (y0 + y) * sh - ph + u * dh;
+                        int dst = row + y * ow;
+                        if (iy < 0 || iy >= h) {
+                            fillPad(col, dst, dst + ow, pad);
+                            continue;
+                        }
+                        int src = xo + (c * h + iy) * w + off;
+                        fillPad(col, dst, dst + lo, pad);
+                        if (sw == 1) {
+                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                        } else if (x instanceof float[] xf) {
+                            float[] cf = (float[]) col;
+                            for (int xx = lo; xx < hi; xx++) {
+                                cf[dst + xx] = xf[src + xx * sw];
+                            }
+                        } else {
+                            byte[] xb = (byte[]) x;
+                            byte[] cb = (byte[]) col;
+                            for (int xx = lo; xx < hi; xx++) {
+                                cb[dst + xx] = xb[src + xx * sw];
+                            }
+                        }
+                        fillPad(col, dst + hi, dst + ow, pad);
+                    }
+                }
+            }
+        }
+    }
+
+    /** a[from, to) = pad; plain loops: most runs are the one or two padding columns of a row. */
+    private static void fillPad(Object a, int from, int to, float pad) {
+        if (a instanceof float[] f) {
+            for (int i = from; i < to; i++) {
+                f[i] = pad;
+            }
+        } else {
+            byte[] b = (byte[]) a;
+            byte v = (byte) pad;
+            for (int i = from; i < to; i++) {
+                b[i] = v;
+            }
+        }
+    }
+
+    /**
+     * The integer convolution of {@link ScalarKernels#convInteger} with exact float GEMMs: weights widened once,
+     * each image widened once, im2col per band of {@code bandRows} output rows. Float scratch from {@code fo}:
+     * oc*k (weights), c*h*w (image), k*band (columns), ocg*band + GEMM_SCRATCH_FLOATS (GEMM), where band =
+     * bandRows*ow and k = (c/groups)*kh*kw.
+     */
+    public static void convIntegerWidened(byte[] x, int xo, boolean unsigned, byte[] w, int wo, int[] y, int yo,
+            int batch, int groups, int c, int h, int wd, int kh, int kw, int sh, int sw, int ph, int pw, int dh,
+            int dw, int oc, int oh, int ow, int zx, int bandRows, float[] fs, int fo) {
+        int cg = c / groups;
+        int ocg = oc / groups;
+        int k = cg * kh * kw;
+        int image = c * h * wd;
+        int fw = fo;
+        int fx = fw + oc * k;
+        int fc = fx + image;
+        int fg = fc + k * bandRows * ow;
+        ScalarKernels.bytesToFloats(w, wo, false, fs, fw, oc * k);
+        for (int b = 0; b < batch; b++) {
+            ScalarKernels.bytesToFloats(x, xo + b * image, unsigned, fs, fx, image);
+            for (int g = 0; g < groups; g++) {
+                int yg = yo + (b * oc + g * ocg) * oh * ow;
+                for (int y0 = 0; y0 < oh; y0 += bandRows) {
+                    int y1 = Math.min(oh, y0 + bandRows);
+                    int n = (y1 - y0) * ow;
+                    im2col(fs, fx + g * cg * h * wd, fs, fc, n, cg, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, y0, y1, ow,
+                            zx);
+                    ScalarKernels.gemmExactI32(fs, fw + g * ocg * k, k, fs, fc, n, y, yg + y0 * ow, oh * ow, ocg, n,
+                            k, fs, fg);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.octet.backends.jvm.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The run-time AVX2 int8 GEMM against the scalar kernel, bit for bit: odd shapes around the 6 x 16 register
+ * block, odd and even K, extreme values (-128, 127; uint8 255 entering as 127 after centering); and the kernel's
+ * memory extents, which reading B and writing C in place relies on, checked against inaccessible pages.
+ * (Convolutions on these kernels: OpKernelsTest and CompiledModelsTest, on the avx2 and avx512 targets.)
+ */
+class Avx2GemmTest {
+    private static final int[][] SHAPES = {
+        {4, 1, 1}, {4, 16, 2}, {5, 17, 3}, {6, 16, 1}, {7, 33, 17}, {12, 32, 64}, {13, 3, 1000}, {64, 256, 1024},
+        {9, 1000, 5}, {61, 47, 255},
+    };
+
+    @Test
+    void installsWhereTheHostHasAvx2() throws IOException {
+        boolean avx2 = Files.readString(Path.of("/proc/cpuinfo")).contains(" avx2 ");
+        assertEquals(avx2, VectorKernels.binding().endsWith(" avx2-gemm"), VectorKernels.binding());
+        assertEquals(avx2, VectorKernels.AVX2_GEMM != null);
+    }
+
+    @Test
+    void equalsTheScalarKernelOnOddShapesAndExtremes() {
+        SplittableRandom rng = new SplittableRandom(3);
+        for (int[] s : SHAPES) {
+            for (boolean unsigned : new boolean[] {false, true}) {
+                for (int mode = 0; mode < 3; mode++) {
+                    check(s[0], s[1], s[2], unsigned, mode, rng);
+                }
+            }
+        }
+    }
+
+    /** mode 0: random bytes; 1: all -128 (A) x -128 (B), the largest products; 2: 127 x -128. */
+    private static void check(int m, int n, int k, boolean unsigned, int mode, SplittableRandom rng) {
+        int lda = k + 3;
+        int ldb = n + (n % 2 == 0 ? 0 : 5);
+        byte[] a = new byte[2 + m * lda];
+        // Padded as LinearLowering pads weights, so that the kernels may read B whole.
+        byte[] b = new byte[1 + k * ldb + n + Avx2Gemm.NR];
+        assertTrue(Avx2Gemm.fitsInPlace(b.length, 1, ldb, n, k));
+        fill(a, mode == 0 ? -1 : mode == 1 ? (unsigned ? 0 : -128) : (unsigned ? 255 : 127), rng);
+        fill(b, mode == 0 ? -1 : -128, rng);
+        int ldc = n + 2;
+        int[] expected = new int[1 + m * ldc];
+        int[] actual = new int[1 + m * ldc];
+        ScalarKernels.gemmU8S8(a, 2, lda, unsigned, b, 1, ldb, expected, 1, ldc, m, n, k, false, null, 0, null, 0);
+        int[] ints = new int[3 + Avx2Gemm.packedInts(m, k) + n];
+        VectorKernels.gemmU8S8(a, 2, lda, unsigned, b, 1, ldb, actual, 1, ldc, m, n, k, false, null, 0, ints, 3);
+        assertArrayEquals(expected, actual, m + "x" + n + "x" + k + " unsigned=" + unsigned + " mode=" + mode);
+    }
+
+    private static void fill(byte[] v, int value, SplittableRandom rng) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (byte) (value == -1 ? rng.nextInt(256) : value);
+        }
+    }
+
+    @Test
+    void rejectsMatricesItCannotReadInPlace() {
+        // An odd k reads row k; the last strip reads whole NR columns.
+        assertFalse(Avx2Gemm.fitsInPlace(3 * 16 + 15, 0, 16, 16, 3));
+        assertTrue(Avx2Gemm.fitsInPlace(4 * 16, 0, 16, 16, 3));
+        assertFalse(Avx2Gemm.fitsInPlace(20 + 31, 0, 20, 20, 2));
+        assertTrue(Avx2Gemm.fitsInPlace(20 + 32, 0, 20, 20, 2));
+    }
+
+    /**
+     * One tile call on native memory whose every operand ends at an inaccessible page: A at exactly MR * k-pairs
+     * ints, B at the (2 * k-pairs - 1) rows plus one strip it may read, C at its last stored row. Reading or
+     * writing past any of them crashes the test JVM (a failed build, not silent corruption).
+     */
+    @Test
+    void staysInsideItsOperands() throws Throwable {
+        SplittableRandom rng = new SplittableRandom(11);
+        for (int k : new int[] {1, 2, 3, 64, 1001}) {
+            for (boolean unsigned : new boolean[] {false, true}) {
+                int kp = (k + 1) / 2;
+                int ldb = 40;
+                int ldc = 21;
+                int[] packedA = new int[Avx2Gemm.MR * kp];
+                byte[] a = new byte[Avx2Gemm.MR * k];
+                byte[] b = new byte[(2 * kp - 1) * ldb + Avx2Gemm.NR];
+                fill(a, -1, rng);
+                fill(b, -1, rng);
+                Avx2Gemm.packA(a, 0, k, 0, Avx2Gemm.MR, k, packedA, 0);
+                MemorySegment as = guarded(4L * packedA.length);
+                MemorySegment.copy(packedA, 0, as, ValueLayout.JAVA_INT, 0, packedA.length);
+                MemorySegment bs = guarded(b.length);
+                MemorySegment.copy(b, 0, bs, ValueLayout.JAVA_BYTE, 0, b.length);
+                MemorySegment cs = guarded(4L * ((Avx2Gemm.MR - 1) * ldc + Avx2Gemm.NR));
+                VectorKernels.avx2Tile(unsigned, as.address(), bs.address(), cs.address(), kp, 4L * ldc, ldb);
+                for (int i = 0; i < Avx2Gemm.MR; i++) {
+                    for (int j = 0; j < Avx2Gemm.NR; j++) {
+                        int sum = 0;
+                        for (int p = 0; p < k; p++) {
+                            sum += a[i * k + p] * (unsigned ? b[p * ldb + j] & 0xFF : b[p * ldb + j]);
+                        }
+                        assertEquals(sum, cs.getAtIndex(ValueLayout.JAVA_INT, (long) i * ldc + j),
+                                "k=" + k + " unsigned=" + unsigned + " C[" + i + "," + j + "]");
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code bytes} of native memory that end where a PROT_NONE page begins. */
+    private static MemorySegment guarded(long bytes) throws Throwable {
+        Linker linker = Linker.nativeLinker();
+        MethodHandle mmap = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+        MethodHandle mprotect = linker.downcallHandle(linker.defaultLookup().find("mprotect").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_INT));
+        long size = (bytes + 4095) / 4096 * 4096 + 4096;
+        long address = (long) mmap.invokeExact(0L, size, 3, 0x22, -1, 0L);
+        assertTrue(address != -1L);
+        assertEquals(0, (int) mprotect.invokeExact(address + size - 4096, 4096L, 0));
+        return MemorySegment.ofAddress(address + size - 4096 - bytes).reinterpret(bytes);
+    }
+}
