@@ -64,25 +64,37 @@ public final class ExecutableMemory {
 
     /** Copies {@code code} into new executable pages and returns them (never freed: one per generated class). */
     public static MemorySegment install(byte[] code) throws Throwable {
+        long size = (code.length + PAGE - 1) / PAGE * PAGE;
+        long address = map(size);
+        MemorySegment pages = MemorySegment.ofAddress(address).reinterpret(size);
+        MemorySegment.copy(code, 0, pages, ValueLayout.JAVA_BYTE, 0, code.length);
+        // Fails (EACCES) under MemoryDenyWriteExecute policies: the caller falls back to Java kernels.
+        protect(address, size, PROT_READ | PROT_EXEC);
+        return pages;
+    }
+
+    /** New private anonymous read-write pages of {@code size} bytes (a multiple of the page size). */
+    public static long map(long size) throws Throwable {
         Linker linker = Linker.nativeLinker();
         MethodHandle mmap = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
                 FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
                         ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
-        MethodHandle mprotect = linker.downcallHandle(linker.defaultLookup().find("mprotect").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                        ValueLayout.JAVA_INT));
-        long size = (code.length + PAGE - 1) / PAGE * PAGE;
         long address = (long) mmap.invokeExact(0L, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
         if (address == -1L || address == 0L) {
             throw new IllegalStateException("mmap of " + size + " bytes failed");
         }
-        MemorySegment pages = MemorySegment.ofAddress(address).reinterpret(size);
-        MemorySegment.copy(code, 0, pages, ValueLayout.JAVA_BYTE, 0, code.length);
-        // Fails (EACCES) under MemoryDenyWriteExecute policies: the caller falls back to Java kernels.
-        if ((int) mprotect.invokeExact(address, size, PROT_READ | PROT_EXEC) != 0) {
-            throw new IllegalStateException("mprotect to read-execute failed");
+        return address;
+    }
+
+    /** Sets the protection of pages ({@code prot}: PROT_* bits; 0 makes them inaccessible). */
+    public static void protect(long address, long size, int prot) throws Throwable {
+        Linker linker = Linker.nativeLinker();
+        MethodHandle mprotect = linker.downcallHandle(linker.defaultLookup().find("mprotect").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_INT));
+        if ((int) mprotect.invokeExact(address, size, prot) != 0) {
+            throw new IllegalStateException("mprotect to " + prot + " failed");
         }
-        return pages;
     }
 
     /**

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -122,17 +119,9 @@ class Avx2GemmTest {
 
     /** {@code bytes} of native memory that end where a PROT_NONE page begins. */
     private static MemorySegment guarded(long bytes) throws Throwable {
-        Linker linker = Linker.nativeLinker();
-        MethodHandle mmap = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
-        MethodHandle mprotect = linker.downcallHandle(linker.defaultLookup().find("mprotect").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                        ValueLayout.JAVA_INT));
         long size = (bytes + 4095) / 4096 * 4096 + 4096;
-        long address = (long) mmap.invokeExact(0L, size, 3, 0x22, -1, 0L);
-        assertTrue(address != -1L);
-        assertEquals(0, (int) mprotect.invokeExact(address + size - 4096, 4096L, 0));
+        long address = ExecutableMemory.map(size);
+        ExecutableMemory.protect(address + size - 4096, 4096, 0);
         return MemorySegment.ofAddress(address + size - 4096 - bytes).reinterpret(bytes);
     }
 }
