@@ -41,38 +41,53 @@ public final class Avx2Gemm {
     private Avx2Gemm() {
     }
 
-    /** Bytes from the signed-B kernel to the unsigned-B one in the installed code. */
+    /** Columns of the one-row (matrix-vector) register block: twelve 8-int vectors. */
+    public static final int GEMV_COLUMNS = 96;
+    /** Where each kernel starts in the installed code: MR x NR signed B, MR x NR unsigned B, 1 x 96 signed B. */
+    public static final int SIGNED_OFFSET = 0;
     public static final int UNSIGNED_B_OFFSET = 512;
+    public static final int GEMV_OFFSET = 1024;
 
     /**
-     * The micro-kernels installed in executable memory, the signed-B one at 0 and the unsigned-B one at
-     * {@link #UNSIGNED_B_OFFSET}; null where they cannot run (see ExecutableMemory).
+     * The micro-kernels installed in executable memory at their offsets; null where they cannot run (see
+     * ExecutableMemory).
      */
     public static MemorySegment install(boolean enabled) {
         try {
             if (!enabled || !ExecutableMemory.usable("avx2")) {
                 return null;
             }
-            byte[] signed = microKernel(false);
-            byte[] unsigned = microKernel(true);
-            byte[] code = Arrays.copyOf(signed, UNSIGNED_B_OFFSET + unsigned.length);
-            System.arraycopy(unsigned, 0, code, UNSIGNED_B_OFFSET, unsigned.length);
+            byte[] code = new byte[GEMV_OFFSET + UNSIGNED_B_OFFSET];
+            place(code, SIGNED_OFFSET, microKernel(false, MR, NR / 16));
+            place(code, UNSIGNED_B_OFFSET, microKernel(true, MR, NR / 16));
+            place(code, GEMV_OFFSET, microKernel(false, 1, GEMV_COLUMNS / 16));
             return ExecutableMemory.install(code);
         } catch (Throwable e) {
             return null;
         }
     }
 
+    private static void place(byte[] code, int at, byte[] kernel) {
+        if (kernel.length > UNSIGNED_B_OFFSET) {
+            throw new IllegalStateException("a kernel of " + kernel.length + " bytes overflows its slot");
+        }
+        System.arraycopy(kernel, 0, code, at, kernel.length);
+    }
+
     /**
-     * The MR x NR tile kernel, System V arguments: rdi = packed A panel, rsi = B at the tile's first column,
-     * rdx = C tile, rcx = k-pairs (at least 1), r8 = C row stride in bytes, r9 = B row stride in bytes. C is
-     * stored, not accumulated. B bytes are int8, or uint8 with {@code unsignedB}. Uses only caller-saved
-     * registers, so it needs no frame.
+     * A {@code rows} x (16 * {@code groups}) tile kernel ({@code rows * groups <= 6}: 12 accumulators), System V
+     * arguments: rdi = packed A ({@code rows} words per k-pair), rsi = B at the tile's first column, rdx = C tile,
+     * rcx = k-pairs (at least 1), r8 = C row stride in bytes, r9 = B row stride in bytes. C is stored, not
+     * accumulated. B bytes are int8, or uint8 with {@code unsignedB}. Uses only caller-saved registers, so it needs
+     * no frame.
      */
-    public static byte[] microKernel(boolean unsignedB) {
+    public static byte[] microKernel(boolean unsignedB, int rows, int groups) {
+        if (rows * groups > 6) {
+            throw new IllegalArgumentException(rows + " x " + groups + " groups need more than 12 accumulators");
+        }
         byte[] code = new byte[1024];
         int pos = 0;
-        for (int r = 0; r < 2 * MR; r++) {
+        for (int r = 0; r < 2 * rows * groups; r++) {
             pos = X86Encoder.vpxor(code, pos, r, r, r);
         }
         pos = X86Encoder.mov(code, pos, R10, RSI);
@@ -80,28 +95,34 @@ public final class Avx2Gemm {
         pos = X86Encoder.mov(code, pos, R11, R9);
         pos = X86Encoder.add(code, pos, R11, R9); // r11: two rows
         int loop = pos;
-        // ymm12/ymm13: columns 0-7 and 8-15 of rows 2q and 2q+1 as (even, odd) word pairs.
-        pos = X86Encoder.vmovdquLoadXmm(code, pos, 14, RSI, 0);
-        pos = X86Encoder.vpunpckhbw(code, pos, 15, 14, R10, 0);
-        pos = X86Encoder.vpunpcklbw(code, pos, 14, 14, R10, 0);
-        pos = unsignedB ? X86Encoder.vpmovzxbw(code, pos, 12, 14) : X86Encoder.vpmovsxbw(code, pos, 12, 14);
-        pos = unsignedB ? X86Encoder.vpmovzxbw(code, pos, 13, 15) : X86Encoder.vpmovsxbw(code, pos, 13, 15);
-        for (int r = 0; r < MR; r++) {
-            pos = X86Encoder.vpbroadcastd(code, pos, 14, RDI, 4 * r);
-            pos = X86Encoder.vpmaddwd(code, pos, 15, 14, 12);
-            pos = X86Encoder.vpaddd(code, pos, 2 * r, 2 * r, 15);
-            pos = X86Encoder.vpmaddwd(code, pos, 15, 14, 13);
-            pos = X86Encoder.vpaddd(code, pos, 2 * r + 1, 2 * r + 1, 15);
+        for (int g = 0; g < groups; g++) {
+            // ymm12/ymm13: columns 16g..16g+7 and 16g+8..16g+15 of rows 2q and 2q+1 as (even, odd) word pairs.
+            pos = X86Encoder.vmovdquLoadXmm(code, pos, 14, RSI, 16 * g);
+            pos = X86Encoder.vpunpckhbw(code, pos, 15, 14, R10, 16 * g);
+            pos = X86Encoder.vpunpcklbw(code, pos, 14, 14, R10, 16 * g);
+            pos = unsignedB ? X86Encoder.vpmovzxbw(code, pos, 12, 14) : X86Encoder.vpmovsxbw(code, pos, 12, 14);
+            pos = unsignedB ? X86Encoder.vpmovzxbw(code, pos, 13, 15) : X86Encoder.vpmovsxbw(code, pos, 13, 15);
+            for (int r = 0; r < rows; r++) {
+                int acc = 2 * (r * groups + g);
+                pos = X86Encoder.vpbroadcastd(code, pos, 14, RDI, 4 * r);
+                pos = X86Encoder.vpmaddwd(code, pos, 15, 14, 12);
+                pos = X86Encoder.vpaddd(code, pos, acc, acc, 15);
+                pos = X86Encoder.vpmaddwd(code, pos, 15, 14, 13);
+                pos = X86Encoder.vpaddd(code, pos, acc + 1, acc + 1, 15);
+            }
         }
-        pos = X86Encoder.addImm8(code, pos, RDI, 4 * MR);
+        pos = X86Encoder.addImm8(code, pos, RDI, 4 * rows);
         pos = X86Encoder.add(code, pos, RSI, R11);
         pos = X86Encoder.add(code, pos, R10, R11);
         pos = X86Encoder.dec(code, pos, RCX);
         pos = X86Encoder.jnz(code, pos, loop);
         pos = X86Encoder.mov(code, pos, RAX, RDX);
-        for (int r = 0; r < MR; r++) {
-            pos = X86Encoder.vmovdquStore(code, pos, RAX, 0, 2 * r);
-            pos = X86Encoder.vmovdquStore(code, pos, RAX, 32, 2 * r + 1);
+        for (int r = 0; r < rows; r++) {
+            for (int g = 0; g < groups; g++) {
+                int acc = 2 * (r * groups + g);
+                pos = X86Encoder.vmovdquStore(code, pos, RAX, 64 * g, acc);
+                pos = X86Encoder.vmovdquStore(code, pos, RAX, 64 * g + 32, acc + 1);
+            }
             pos = X86Encoder.add(code, pos, RAX, R8);
         }
         pos = X86Encoder.vzeroupper(code, pos);
@@ -138,7 +159,12 @@ public final class Avx2Gemm {
      * meet zero weights or columns that are not kept.
      */
     public static boolean fitsInPlace(int length, int bo, int ldb, int n, int k) {
-        return bo + (2L * ((k + 1) / 2) - 1) * ldb + paddedColumns(n) <= length;
+        return fitsInPlace(length, bo, ldb, n, k, NR);
+    }
+
+    /** As {@link #fitsInPlace(int, int, int, int, int)} for strips of {@code width} columns. */
+    public static boolean fitsInPlace(int length, int bo, int ldb, int n, int k, int width) {
+        return bo + (2L * ((k + 1) / 2) - 1) * ldb + (long) (n + width - 1) / width * width <= length;
     }
 
     /**
@@ -156,7 +182,7 @@ public final class Avx2Gemm {
     public static void packA(byte[] a, int ao, int lda, int flip, int m, int k, int[] packed, int po) {
         int kp = (k + 1) / 2;
         for (int r0 = 0; r0 < m; r0 += MR) {
-            packPanel(a, ao, lda, flip, m, k, r0, packed, po + r0 * kp);
+            packPanel(a, ao, lda, flip, m, k, r0, MR, packed, po + r0 * kp);
         }
     }
 
@@ -171,9 +197,10 @@ public final class Avx2Gemm {
         int kp = (k + 1) / 2;
         int nb = paddedColumns(n);
         long cBase = ws.address() + cOffset;
+        MemorySegment kernel = unsignedB ? VectorKernels.AVX2_GEMM_U8 : VectorKernels.AVX2_GEMM;
         for (int j = 0; j < nb; j += NR) {
             for (int i = 0; i < m; i += MR) {
-                VectorKernels.avx2Tile(unsignedB, a + 4L * i * kp, b + j, cBase + 4L * ((long) i * nb + j), kp,
+                VectorKernels.avx2Call(kernel, a + 4L * i * kp, b + j, cBase + 4L * ((long) i * nb + j), kp,
                         4L * nb, ldb);
             }
         }
@@ -196,6 +223,28 @@ public final class Avx2Gemm {
         packA(a, ao, lda, flip, m, k, packed, po);
         MemorySegment.copy(packed, po, ws, ValueLayout.JAVA_INT, 0, aInts);
         multiply(ws.address(), weights.address() + bo, ldb, false, c, co, ldc, m, n, k, ws, 4L * aInts);
+    }
+
+    /**
+     * Rows of MatMulInteger one at a time (batch 1-3: the weights' bytes set the speed) on the 1 x
+     * {@link #GEMV_COLUMNS} kernel: C[i,:] = (A[i,:] xor flip) * B with B in {@code weights}, the native mirror of
+     * the weight array ({@link #fitsInPlace} with {@link #GEMV_COLUMNS} must hold). {@code ws}: 4 * ceil(k/2) +
+     * 4 * roundUp(n, GEMV_COLUMNS) bytes.
+     */
+    public static void gemv(byte[] a, int ao, int lda, int flip, MemorySegment weights, int bo, int ldb, int[] c,
+            int co, int ldc, int m, int n, int k, int[] packed, int po, MemorySegment ws) {
+        int kp = (k + 1) / 2;
+        long cOffset = 4L * kp;
+        long b = weights.address() + bo;
+        for (int i = 0; i < m; i++) {
+            packPanel(a, ao + i * lda, lda, flip, 1, k, 0, 1, packed, po);
+            MemorySegment.copy(packed, po, ws, ValueLayout.JAVA_INT, 0, kp);
+            for (int j = 0; j < n; j += GEMV_COLUMNS) {
+                VectorKernels.avx2Call(VectorKernels.AVX2_GEMV, ws.address(), b + j, ws.address() + cOffset + 4L * j,
+                        kp, 0, ldb);
+            }
+            MemorySegment.copy(ws, ValueLayout.JAVA_INT, cOffset, c, co + i * ldc, n);
+        }
     }
 
     /**
@@ -247,14 +296,15 @@ public final class Avx2Gemm {
         return ws;
     }
 
-    /** Rows r0..r0+MR-1 of A as k-pairs of 16-bit values, MR words per pair from po; rows past m, k past k: 0. */
-    private static void packPanel(byte[] a, int ao, int lda, int flip, int m, int k, int r0, int[] packed, int po) {
+    /** Rows r0..r0+mr-1 of A as k-pairs of 16-bit values, mr words per pair from po; rows past m, k past k: 0. */
+    private static void packPanel(byte[] a, int ao, int lda, int flip, int m, int k, int r0, int mr, int[] packed,
+            int po) {
         int kp = (k + 1) / 2;
-        for (int r = 0; r < MR; r++) {
+        for (int r = 0; r < mr; r++) {
             int i = r0 + r;
             if (i >= m) {
                 for (int q = 0; q < kp; q++) {
-                    packed[po + q * MR + r] = 0;
+                    packed[po + q * mr + r] = 0;
                 }
                 continue;
             }
@@ -263,10 +313,10 @@ public final class Avx2Gemm {
             for (; 2 * q + 1 < k; q++) {
                 int lo = (byte) (a[row + 2 * q] ^ flip);
                 int hi = (byte) (a[row + 2 * q + 1] ^ flip);
-                packed[po + q * MR + r] = hi << 16 | (lo & 0xFFFF);
+                packed[po + q * mr + r] = hi << 16 | (lo & 0xFFFF);
             }
             if (q < kp) {
-                packed[po + q * MR + r] = (byte) (a[row + 2 * q] ^ flip) & 0xFFFF;
+                packed[po + q * mr + r] = (byte) (a[row + 2 * q] ^ flip) & 0xFFFF;
             }
         }
     }

@@ -82,6 +82,7 @@ public final class VectorKernels {
     static final MemorySegment AVX2_GEMM = Avx2Gemm.install(FS.vectorBitSize() >= 256);
     static final MemorySegment AVX2_GEMM_U8 = AVX2_GEMM == null ? null
             : AVX2_GEMM.asSlice(Avx2Gemm.UNSIGNED_B_OFFSET);
+    static final MemorySegment AVX2_GEMV = AVX2_GEMM == null ? null : AVX2_GEMM.asSlice(Avx2Gemm.GEMV_OFFSET);
     static final MethodHandle AVX2_CALL = AVX2_GEMM == null ? null : Avx2Gemm.downcall();
     /** Each thread's native memory for the micro-kernels' operands. */
     static final ThreadLocal<MemorySegment> AVX2_WORKSPACE = new ThreadLocal<>();
@@ -126,10 +127,11 @@ public final class VectorKernels {
         return copy;
     }
 
-    /** One tile of {@link Avx2Gemm#microKernel} (native addresses; arguments as documented there). */
-    static void avx2Tile(boolean unsignedB, long a, long b, long c, long kPairs, long ldcBytes, long ldbBytes) {
-        // A local, not a conditional argument: javac would type that Object in the call's descriptor.
-        MemorySegment kernel = unsignedB ? AVX2_GEMM_U8 : AVX2_GEMM;
+    /**
+     * One tile of the installed kernel {@code kernel} ({@link #AVX2_GEMM}, {@link #AVX2_GEMM_U8} or
+     * {@link #AVX2_GEMV}; native addresses, arguments as {@link Avx2Gemm#microKernel} documents).
+     */
+    static void avx2Call(MemorySegment kernel, long a, long b, long c, long kPairs, long ldcBytes, long ldbBytes) {
         try {
             AVX2_CALL.invokeExact(kernel, a, b, c, kPairs, ldcBytes, ldbBytes);
         } catch (Throwable e) {
@@ -401,11 +403,16 @@ public final class VectorKernels {
     public static void gemmU8S8(byte[] a, int ao, int lda, boolean aUnsigned, byte[] b, int bo, int ldb, int[] c,
             int co, int ldc, int m, int n, int k, boolean narrowWeights, float[] scratch, int so, int[] ints, int io) {
         int flip = aUnsigned ? 0x80 : 0;
-        if (m >= 4 && AVX2_GEMM != null && Avx2Gemm.fitsInPlace(b.length, bo, ldb, n, k)) {
-            MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE,
-                    Avx2Gemm.workspaceBytes(Avx2Gemm.packedInts(m, k), 0, m, n));
+        if (AVX2_GEMM != null && Avx2Gemm.fitsInPlace(b.length, bo, ldb, n, k, Avx2Gemm.GEMV_COLUMNS)) {
+            MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE, Math.max(
+                    Avx2Gemm.workspaceBytes(Avx2Gemm.packedInts(m, k), 0, m, n),
+                    4L * ((k + 1) / 2) + 4L * Avx2Gemm.paddedColumns(n) + 4L * Avx2Gemm.GEMV_COLUMNS));
             MemorySegment weights = nativeWeights(b);
-            Avx2Gemm.gemm(a, ao, lda, flip, weights, bo, ldb, c, co, ldc, m, n, k, ints, io, ws);
+            if (m < 4) {
+                Avx2Gemm.gemv(a, ao, lda, flip, weights, bo, ldb, c, co, ldc, m, n, k, ints, io, ws);
+            } else {
+                Avx2Gemm.gemm(a, ao, lda, flip, weights, bo, ldb, c, co, ldc, m, n, k, ints, io, ws);
+            }
             // The kernels got raw addresses: keep the memory behind them alive until they are done.
             Reference.reachabilityFence(weights);
             Reference.reachabilityFence(ws);

@@ -23,6 +23,8 @@ class Avx2GemmTest {
     private static final int[][] SHAPES = {
         {4, 1, 1}, {4, 16, 2}, {5, 17, 3}, {6, 16, 1}, {7, 33, 17}, {12, 32, 64}, {13, 3, 1000}, {64, 256, 1024},
         {9, 1000, 5}, {61, 47, 255},
+        // One to three rows: the 1 x 96 matrix-vector kernel.
+        {1, 1, 1}, {1, 97, 3}, {2, 96, 1001}, {3, 1000, 17}, {1, 1024, 1024},
     };
 
     @Test
@@ -50,8 +52,8 @@ class Avx2GemmTest {
         int ldb = n + (n % 2 == 0 ? 0 : 5);
         byte[] a = new byte[2 + m * lda];
         // Padded as LinearLowering pads weights, so that the kernels may read B whole.
-        byte[] b = new byte[1 + k * ldb + n + Avx2Gemm.NR];
-        assertTrue(Avx2Gemm.fitsInPlace(b.length, 1, ldb, n, k));
+        byte[] b = new byte[1 + k * ldb + n + Avx2Gemm.GEMV_COLUMNS];
+        assertTrue(Avx2Gemm.fitsInPlace(b.length, 1, ldb, n, k, Avx2Gemm.GEMV_COLUMNS));
         fill(a, mode == 0 ? -1 : mode == 1 ? (unsigned ? 0 : -128) : (unsigned ? 255 : 127), rng);
         fill(b, mode == 0 ? -1 : -128, rng);
         int ldc = n + 2;
@@ -79,38 +81,52 @@ class Avx2GemmTest {
     }
 
     /**
-     * One tile call on native memory whose every operand ends at an inaccessible page: A at exactly MR * k-pairs
-     * ints, B at the (2 * k-pairs - 1) rows plus one strip it may read, C at its last stored row. Reading or
-     * writing past any of them crashes the test JVM (a failed build, not silent corruption).
+     * One tile call of each kernel on native memory whose every operand ends at an inaccessible page: A at
+     * exactly rows * k-pairs ints, B at the (2 * k-pairs - 1) rows plus one strip it may read, C at its last
+     * stored row. Reading or writing past any of them crashes the test JVM (a failed build, not silent
+     * corruption).
      */
     @Test
     void staysInsideItsOperands() throws Throwable {
         SplittableRandom rng = new SplittableRandom(11);
-        for (int k : new int[] {1, 2, 3, 64, 1001}) {
-            for (boolean unsigned : new boolean[] {false, true}) {
+        Object[][] kernels = {{VectorKernels.AVX2_GEMM, false, Avx2Gemm.MR, Avx2Gemm.NR},
+            {VectorKernels.AVX2_GEMM_U8, true, Avx2Gemm.MR, Avx2Gemm.NR},
+            {VectorKernels.AVX2_GEMV, false, 1, Avx2Gemm.GEMV_COLUMNS}};
+        for (Object[] kernel : kernels) {
+            boolean unsigned = (boolean) kernel[1];
+            int rows = (int) kernel[2];
+            int cols = (int) kernel[3];
+            for (int k : new int[] {1, 2, 3, 64, 1001}) {
                 int kp = (k + 1) / 2;
-                int ldb = 40;
-                int ldc = 21;
-                int[] packedA = new int[Avx2Gemm.MR * kp];
-                byte[] a = new byte[Avx2Gemm.MR * k];
-                byte[] b = new byte[(2 * kp - 1) * ldb + Avx2Gemm.NR];
+                int ldb = cols + 24;
+                int ldc = cols + 5;
+                byte[] a = new byte[rows * k];
+                byte[] b = new byte[(2 * kp - 1) * ldb + cols];
                 fill(a, -1, rng);
                 fill(b, -1, rng);
-                Avx2Gemm.packA(a, 0, k, 0, Avx2Gemm.MR, k, packedA, 0);
+                // The packed layout (Avx2Gemm.packA): per k-pair, one int per row, the even k in the low half.
+                int[] packedA = new int[rows * kp];
+                for (int i = 0; i < rows; i++) {
+                    for (int q = 0; q < kp; q++) {
+                        int hi = 2 * q + 1 < k ? a[i * k + 2 * q + 1] : 0;
+                        packedA[q * rows + i] = hi << 16 | (a[i * k + 2 * q] & 0xFFFF);
+                    }
+                }
                 MemorySegment as = guarded(4L * packedA.length);
                 MemorySegment.copy(packedA, 0, as, ValueLayout.JAVA_INT, 0, packedA.length);
                 MemorySegment bs = guarded(b.length);
                 MemorySegment.copy(b, 0, bs, ValueLayout.JAVA_BYTE, 0, b.length);
-                MemorySegment cs = guarded(4L * ((Avx2Gemm.MR - 1) * ldc + Avx2Gemm.NR));
-                VectorKernels.avx2Tile(unsigned, as.address(), bs.address(), cs.address(), kp, 4L * ldc, ldb);
-                for (int i = 0; i < Avx2Gemm.MR; i++) {
-                    for (int j = 0; j < Avx2Gemm.NR; j++) {
+                MemorySegment cs = guarded(4L * ((rows - 1) * ldc + cols));
+                VectorKernels.avx2Call((MemorySegment) kernel[0], as.address(), bs.address(), cs.address(), kp,
+                        4L * ldc, ldb);
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < cols; j++) {
                         int sum = 0;
                         for (int p = 0; p < k; p++) {
                             sum += a[i * k + p] * (unsigned ? b[p * ldb + j] & 0xFF : b[p * ldb + j]);
                         }
                         assertEquals(sum, cs.getAtIndex(ValueLayout.JAVA_INT, (long) i * ldc + j),
-                                "k=" + k + " unsigned=" + unsigned + " C[" + i + "," + j + "]");
+                                rows + "x" + cols + " k=" + k + " unsigned=" + unsigned + " C[" + i + "," + j + "]");
                     }
                 }
             }
