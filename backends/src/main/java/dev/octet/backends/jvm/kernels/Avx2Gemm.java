@@ -248,26 +248,35 @@ public final class Avx2Gemm {
     }
 
     /**
-     * The integer convolution of {@link ScalarKernels#convInteger} on the micro-kernels: the int8 weights of each
-     * group are packed once as A; per image, group and band of {@code bandRows} output rows, im2col of the raw
-     * bytes (padded with the zero point; rows of {@link #paddedColumns} bytes) is B, so C lands in NCHW order.
-     * {@code col}: (k + 1) * paddedColumns(band) bytes from {@code co}; {@code ints}: groups * packedInts(oc /
-     * groups, k) from {@code io}; {@code ws}: {@link #workspaceBytes}(oc, band, k, col bytes) of native memory.
+     * A convolution's int8 weights [groups * ocg, k] packed as A (per group, {@link #packA}) into new native
+     * memory, through {@code packedInts(ocg, k)} ints of scratch at {@code io}.
      */
-    public static void conv(byte[] x, int xo, boolean unsigned, byte[] w, int wo, int[] y, int yo, int batch,
+    public static MemorySegment packWeights(byte[] w, int wo, int groups, int ocg, int k, int[] ints, int io) {
+        int perGroup = packedInts(ocg, k);
+        MemorySegment packed = Arena.ofAuto().allocate(4L * groups * perGroup, 64);
+        for (int g = 0; g < groups; g++) {
+            packA(w, wo + g * ocg * k, k, 0, ocg, k, ints, io);
+            MemorySegment.copy(ints, io, packed, ValueLayout.JAVA_INT, 4L * g * perGroup, perGroup);
+        }
+        return packed;
+    }
+
+    /**
+     * The integer convolution of {@link ScalarKernels#convInteger} on the micro-kernels: the weights are A,
+     * packed ({@link #packWeights}) in {@code weights}; per image, group and band of {@code bandRows} output rows,
+     * im2col of the raw bytes (padded with the zero point; rows of {@link #paddedColumns} bytes) is B, so C lands
+     * in NCHW order. {@code col}: k * paddedColumns(band) bytes from {@code co}; {@code ws}:
+     * {@link #workspaceBytes}(0, (k + 1) * paddedColumns(band), oc / groups, band) of native memory.
+     */
+    public static void conv(byte[] x, int xo, boolean unsigned, MemorySegment weights, int[] y, int yo, int batch,
             int groups, int c, int h, int wd, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oc,
-            int oh, int ow, int zx, int bandRows, byte[] col, int co, int[] ints, int io, MemorySegment ws) {
+            int oh, int ow, int zx, int bandRows, byte[] col, int co, MemorySegment ws) {
         int cg = c / groups;
         int ocg = oc / groups;
         int k = cg * kh * kw;
         int image = c * h * wd;
         int perGroup = packedInts(ocg, k);
-        for (int g = 0; g < groups; g++) {
-            packA(w, wo + g * ocg * k, k, 0, ocg, k, ints, io + g * perGroup);
-        }
-        MemorySegment.copy(ints, io, ws, ValueLayout.JAVA_INT, 0, groups * perGroup);
-        long bBase = 4L * groups * perGroup;
-        int colBytes = (k + 1) * paddedColumns(bandRows * ow);
+        long cOffset = (long) (k + 1) * paddedColumns(bandRows * ow);
         for (int b = 0; b < batch; b++) {
             for (int g = 0; g < groups; g++) {
                 int yg = yo + (b * oc + g * ocg) * oh * ow;
@@ -278,9 +287,9 @@ public final class Avx2Gemm {
                     ConvKernels.im2col(x, xo + b * image + g * cg * h * wd, col, co, nb, cg, h, wd, kh, kw, sh, sw,
                             ph, pw, dh, dw, y0, y1, ow, zx);
                     // Odd k: the kernels read row k too (against zero A halves); any bytes do.
-                    MemorySegment.copy(col, co, ws, ValueLayout.JAVA_BYTE, bBase, k * nb);
-                    multiply(ws.address() + 4L * g * perGroup, ws.address() + bBase, nb, unsigned, y,
-                            yg + y0 * ow, oh * ow, ocg, n, k, ws, bBase + colBytes);
+                    MemorySegment.copy(col, co, ws, ValueLayout.JAVA_BYTE, 0, k * nb);
+                    multiply(weights.address() + 4L * g * perGroup, ws.address(), nb, unsigned, y, yg + y0 * ow,
+                            oh * ow, ocg, n, k, ws, cOffset);
                 }
             }
         }

@@ -422,8 +422,8 @@ public final class ScalarKernels {
      * ConvInteger, NCHW, the whole batch: y (int32, [batch, oc, oh, ow]) = sum over windows of x (uint8 with
      * {@code unsigned}, else int8; padding reads the zero point {@code zx}) times the int8 weights [oc, c/groups,
      * kh, kw]; the caller subtracts zx * (weight row sum). Output rows go in bands of {@code bandRows} (im2col per
-     * band). Scratch: float from {@code fo} as {@link ConvKernels#convIntegerWidened} needs; bytes and ints as
-     * {@link Avx2Gemm#conv} needs, for the SIMD variant.
+     * band). Scratch: float from {@code fo} as {@link ConvKernels#convIntegerWidened} needs; for the SIMD
+     * variant's machine-code path, bytes as {@link Avx2Gemm#conv} needs and ints as {@link Avx2Gemm#packWeights}.
      */
     public static void convInteger(byte[] x, int xo, boolean unsigned, byte[] w, int wo, int[] y, int yo, int batch,
             int groups, int c, int h, int wd, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oc,

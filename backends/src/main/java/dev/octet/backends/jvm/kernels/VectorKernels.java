@@ -91,6 +91,12 @@ public final class VectorKernels {
      * comes (another instance of the model). Weight arrays never change after the constructor fills them.
      */
     static volatile Object[] avx2Weights;
+    /**
+     * Convolution weights packed for the kernels, for the weight array in use: {array, long[] keys (offset, k,
+     * groups), MemorySegment[] packed}, replaced by a copy on every insertion (once per convolution; a race
+     * loses an entry, which is packed again).
+     */
+    static volatile Object[] avx2ConvWeights;
 
     private VectorKernels() {
     }
@@ -113,6 +119,29 @@ public final class VectorKernels {
     /** "requested bits -> used bits" of the vector width, for the load-time report. */
     public static String binding() {
         return REQUESTED.vectorBitSize() + "->" + FS.vectorBitSize() + (AVX2_GEMM != null ? " avx2-gemm" : "");
+    }
+
+    /** A convolution's packed weights (Avx2Gemm#packWeights), packed on first use and kept. */
+    static MemorySegment packedConvWeights(byte[] w, int wo, int groups, int ocg, int k, int[] ints, int io) {
+        long key = (long) wo << 32 | (long) k << 12 | groups;
+        boolean cacheable = k < 1 << 20 && groups < 1 << 12;
+        Object[] cache = avx2ConvWeights;
+        long[] keys = cache != null && cache[0] == w ? (long[]) cache[1] : new long[0];
+        MemorySegment[] packed = cache != null && cache[0] == w ? (MemorySegment[]) cache[2] : new MemorySegment[0];
+        for (int i = 0; cacheable && i < keys.length; i++) {
+            if (keys[i] == key) {
+                return packed[i];
+            }
+        }
+        MemorySegment p = Avx2Gemm.packWeights(w, wo, groups, ocg, k, ints, io);
+        if (cacheable) {
+            long[] moreKeys = Arrays.copyOf(keys, keys.length + 1);
+            MemorySegment[] morePacked = Arrays.copyOf(packed, packed.length + 1);
+            moreKeys[keys.length] = key;
+            morePacked[packed.length] = p;
+            avx2ConvWeights = new Object[] {w, moreKeys, morePacked};
+        }
+        return p;
     }
 
     /** The native copy of a weight array, made on first use and kept while the array is the one in use. */
@@ -604,10 +633,12 @@ public final class VectorKernels {
         if (AVX2_GEMM != null) {
             int k = c / groups * kh * kw;
             int nb = Avx2Gemm.paddedColumns(bandRows * ow);
-            MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE, Avx2Gemm.workspaceBytes(
-                    (long) groups * Avx2Gemm.packedInts(oc / groups, k), (long) (k + 1) * nb, oc / groups, nb));
-            Avx2Gemm.conv(x, xo, unsigned, w, wo, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oc,
-                    oh, ow, zx, bandRows, bs, bo, is, io, ws);
+            MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE,
+                    Avx2Gemm.workspaceBytes(0, (long) (k + 1) * nb, oc / groups, nb));
+            MemorySegment weights = packedConvWeights(w, wo, groups, oc / groups, k, is, io);
+            Avx2Gemm.conv(x, xo, unsigned, weights, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw, ph, pw, dh, dw,
+                    oc, oh, ow, zx, bandRows, bs, bo, ws);
+            Reference.reachabilityFence(weights);
             Reference.reachabilityFence(ws);
         } else {
             ConvKernels.convIntegerWidened(x, xo, unsigned, w, wo, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw,

@@ -168,7 +168,7 @@ final class ConvLowering {
         Buffer floats = cx.scratch(Arena.F32, IntExpr.of((long) oc * k + (long) c * h * w + k * band
                 + ocg * band + ScalarKernels.GEMM_SCRATCH_FLOATS));
         Buffer bytes = cx.scratch(Arena.I8, IntExpr.of((long) k * Avx2Gemm.paddedColumns((int) band)));
-        Buffer ints = cx.scratch(Arena.I32, IntExpr.of((long) groups * Avx2Gemm.packedInts(ocg, k)));
+        Buffer ints = cx.scratch(Arena.I32, IntExpr.of(Avx2Gemm.packedInts(ocg, k)));
         cx.call("convInteger", xb, xt == ElementType.U8, weights, out, batch, IntExpr.of(groups), IntExpr.of(c),
                 IntExpr.of(h), IntExpr.of(w), IntExpr.of(win.kh()), IntExpr.of(win.kw()), IntExpr.of(win.sh()),
                 IntExpr.of(win.sw()), IntExpr.of(win.ph()), IntExpr.of(win.pw()), IntExpr.of(win.dh()),

@@ -71,6 +71,40 @@ class Avx2GemmTest {
         }
     }
 
+    /**
+     * Packed convolution weights are cached per weight array and offset: alternating two weight arrays (two model
+     * instances) and two layers at different offsets must each get their own weights.
+     */
+    @Test
+    void convolutionsKeepTheirOwnPackedWeights() {
+        SplittableRandom rng = new SplittableRandom(5);
+        int c = 3;
+        int h = 9;
+        int w = 7;
+        int oc = 8;
+        int k = c * 9;
+        byte[] x = new byte[2 * c * h * w];
+        fill(x, -1, rng);
+        byte[][] weights = {new byte[2 * oc * k], new byte[2 * oc * k]};
+        fill(weights[0], -1, rng);
+        fill(weights[1], -1, rng);
+        for (int round = 0; round < 2; round++) {
+            for (byte[] wt : weights) {
+                for (int wo : new int[] {0, oc * k}) {
+                    int[] expected = new int[2 * oc * h * w];
+                    int[] actual = new int[2 * oc * h * w];
+                    float[] fs = new float[oc * k + c * h * w + k * h * w + oc * h * w + 10_000];
+                    ScalarKernels.convInteger(x, 0, true, wt, wo, expected, 0, 2, 1, c, h, w, 3, 3, 1, 1, 1, 1, 1, 1,
+                            oc, h, w, 7, h, fs, 0, null, 0, null, 0);
+                    VectorKernels.convInteger(x, 0, true, wt, wo, actual, 0, 2, 1, c, h, w, 3, 3, 1, 1, 1, 1, 1, 1,
+                            oc, h, w, 7, h, fs, 0, new byte[k * Avx2Gemm.paddedColumns(h * w)], 0,
+                            new int[Avx2Gemm.packedInts(oc, k)], 0);
+                    assertArrayEquals(expected, actual, "round " + round + " offset " + wo);
+                }
+            }
+        }
+    }
+
     @Test
     void rejectsMatricesItCannotReadInPlace() {
         // An odd k reads row k; the last strip reads whole NR columns.
