@@ -153,7 +153,7 @@ public final class Avx2Gemm {
     }
 
     /**
-     * Whether the kernels may read B[k,n] at {@code bo} of an array of {@code length} bytes (mirrored in native
+     * Whether the kernels may read B[k,n] at {@code bo} of an array of {@code length} bytes (copied to native
      * memory): they read whole pairs of rows (an odd k also row k, whose A half-words are zero) and NR-column
      * strips, so up to {@code (2*ceil(k/2)-1)*ldb + roundUp(n, NR)} bytes from bo; the bytes past the matrix only
      * meet zero weights or columns that are not kept.
@@ -215,7 +215,7 @@ public final class Avx2Gemm {
 
     /**
      * MatMulInteger's C[m,n] = (A xor flip)[m,k] * B[k,n] with B (the weights) read from {@code weights}, the
-     * native mirror of the weight array; A is packed into {@code packed} at {@code po}, then into the workspace.
+     * weights' copy in native memory; A is packed into {@code packed} at {@code po}, then into the workspace.
      */
     public static void gemm(byte[] a, int ao, int lda, int flip, MemorySegment weights, int bo, int ldb, int[] c,
             int co, int ldc, int m, int n, int k, int[] packed, int po, MemorySegment ws) {
@@ -227,8 +227,8 @@ public final class Avx2Gemm {
 
     /**
      * Rows of MatMulInteger one at a time (batch 1-3: the weights' bytes set the speed) on the 1 x
-     * {@link #GEMV_COLUMNS} kernel: C[i,:] = (A[i,:] xor flip) * B with B in {@code weights}, the native mirror of
-     * the weight array ({@link #fitsInPlace} with {@link #GEMV_COLUMNS} must hold). {@code ws}: 4 * ceil(k/2) +
+     * {@link #GEMV_COLUMNS} kernel: C[i,:] = (A[i,:] xor flip) * B with B in {@code weights} (native memory, from
+     * {@code bo}) ({@link #fitsInPlace} with {@link #GEMV_COLUMNS} must hold). {@code ws}: 4 * ceil(k/2) +
      * 4 * roundUp(n, GEMV_COLUMNS) bytes.
      */
     public static void gemv(byte[] a, int ao, int lda, int flip, MemorySegment weights, int bo, int ldb, int[] c,

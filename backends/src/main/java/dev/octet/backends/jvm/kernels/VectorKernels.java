@@ -87,16 +87,13 @@ public final class VectorKernels {
     /** Each thread's native memory for the micro-kernels' operands. */
     static final ThreadLocal<MemorySegment> AVX2_WORKSPACE = new ThreadLocal<>();
     /**
-     * The native mirror of the weight array the int8 GEMMs read: {array, segment}, replaced when another array
-     * comes (another instance of the model). Weight arrays never change after the constructor fills them.
+     * Weights prepared in native memory for the weight array in use: {array, long[] keys, MemorySegment[]
+     * values}; keys are (offset << 32 | k << 12 | groups) for packed convolution weights and (offset << 32 |
+     * bytes) for a MatMulInteger's matrix copied as is (one tensor per offset). Replaced by a copy on every insertion (once per layer; a race loses an
+     * entry, which is prepared again) and reset when another weight array (another instance) comes. Weight arrays
+     * never change after the constructor fills them.
      */
-    static volatile Object[] avx2Weights;
-    /**
-     * Convolution weights packed for the kernels, for the weight array in use: {array, long[] keys (offset, k,
-     * groups), MemorySegment[] packed}, replaced by a copy on every insertion (once per convolution; a race
-     * loses an entry, which is packed again).
-     */
-    static volatile Object[] avx2ConvWeights;
+    static volatile Object[] avx2Prepared;
 
     private VectorKernels() {
     }
@@ -123,37 +120,52 @@ public final class VectorKernels {
 
     /** A convolution's packed weights (Avx2Gemm#packWeights), packed on first use and kept. */
     static MemorySegment packedConvWeights(byte[] w, int wo, int groups, int ocg, int k, int[] ints, int io) {
-        long key = (long) wo << 32 | (long) k << 12 | groups;
         boolean cacheable = k < 1 << 20 && groups < 1 << 12;
-        Object[] cache = avx2ConvWeights;
-        long[] keys = cache != null && cache[0] == w ? (long[]) cache[1] : new long[0];
-        MemorySegment[] packed = cache != null && cache[0] == w ? (MemorySegment[]) cache[2] : new MemorySegment[0];
-        for (int i = 0; cacheable && i < keys.length; i++) {
-            if (keys[i] == key) {
-                return packed[i];
+        long key = (long) wo << 32 | (long) k << 12 | groups;
+        MemorySegment p = cacheable ? prepared(w, key) : null;
+        if (p == null) {
+            p = Avx2Gemm.packWeights(w, wo, groups, ocg, k, ints, io);
+            if (cacheable) {
+                remember(w, key, p);
             }
-        }
-        MemorySegment p = Avx2Gemm.packWeights(w, wo, groups, ocg, k, ints, io);
-        if (cacheable) {
-            long[] moreKeys = Arrays.copyOf(keys, keys.length + 1);
-            MemorySegment[] morePacked = Arrays.copyOf(packed, packed.length + 1);
-            moreKeys[keys.length] = key;
-            morePacked[packed.length] = p;
-            avx2ConvWeights = new Object[] {w, moreKeys, morePacked};
         }
         return p;
     }
 
-    /** The native copy of a weight array, made on first use and kept while the array is the one in use. */
-    static MemorySegment nativeWeights(byte[] w) {
-        Object[] mirror = avx2Weights;
-        if (mirror != null && mirror[0] == w) {
-            return (MemorySegment) mirror[1];
+    /** {@code bytes} of a MatMulInteger's weights from {@code bo}, copied to native memory on first use and kept. */
+    static MemorySegment matrixWeights(byte[] w, int bo, int bytes) {
+        long key = (long) bo << 32 | bytes;
+        MemorySegment p = prepared(w, key);
+        if (p == null) {
+            p = java.lang.foreign.Arena.ofAuto().allocate(bytes, 64);
+            MemorySegment.copy(w, bo, p, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes);
+            remember(w, key, p);
         }
-        MemorySegment copy = java.lang.foreign.Arena.ofAuto().allocate(Math.max(1, w.length), 64);
-        MemorySegment.copy(w, 0, copy, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, w.length);
-        avx2Weights = new Object[] {w, copy};
-        return copy;
+        return p;
+    }
+
+    private static MemorySegment prepared(byte[] w, long key) {
+        Object[] cache = avx2Prepared;
+        if (cache != null && cache[0] == w) {
+            long[] keys = (long[]) cache[1];
+            for (int i = 0; i < keys.length; i++) {
+                if (keys[i] == key) {
+                    return ((MemorySegment[]) cache[2])[i];
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void remember(byte[] w, long key, MemorySegment value) {
+        Object[] cache = avx2Prepared;
+        long[] keys = cache != null && cache[0] == w ? (long[]) cache[1] : new long[0];
+        MemorySegment[] values = cache != null && cache[0] == w ? (MemorySegment[]) cache[2] : new MemorySegment[0];
+        long[] moreKeys = Arrays.copyOf(keys, keys.length + 1);
+        MemorySegment[] moreValues = Arrays.copyOf(values, values.length + 1);
+        moreKeys[keys.length] = key;
+        moreValues[values.length] = value;
+        avx2Prepared = new Object[] {w, moreKeys, moreValues};
     }
 
     /**
@@ -436,11 +448,13 @@ public final class VectorKernels {
             MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE, Math.max(
                     Avx2Gemm.workspaceBytes(Avx2Gemm.packedInts(m, k), 0, m, n),
                     4L * ((k + 1) / 2) + 4L * Avx2Gemm.paddedColumns(n) + 4L * Avx2Gemm.GEMV_COLUMNS));
-            MemorySegment weights = nativeWeights(b);
+            int kp = (k + 1) / 2;
+            MemorySegment weights = matrixWeights(b, bo, (2 * kp - 1) * ldb + (n + Avx2Gemm.GEMV_COLUMNS - 1)
+                    / Avx2Gemm.GEMV_COLUMNS * Avx2Gemm.GEMV_COLUMNS);
             if (m < 4) {
-                Avx2Gemm.gemv(a, ao, lda, flip, weights, bo, ldb, c, co, ldc, m, n, k, ints, io, ws);
+                Avx2Gemm.gemv(a, ao, lda, flip, weights, 0, ldb, c, co, ldc, m, n, k, ints, io, ws);
             } else {
-                Avx2Gemm.gemm(a, ao, lda, flip, weights, bo, ldb, c, co, ldc, m, n, k, ints, io, ws);
+                Avx2Gemm.gemm(a, ao, lda, flip, weights, 0, ldb, c, co, ldc, m, n, k, ints, io, ws);
             }
             // The kernels got raw addresses: keep the memory behind them alive until they are done.
             Reference.reachabilityFence(weights);

@@ -105,6 +105,36 @@ class Avx2GemmTest {
         }
     }
 
+    /** As for convolutions: the weights' native copies are per weight array and offset (two layers, two arrays). */
+    @Test
+    void matricesKeepTheirOwnWeights() {
+        SplittableRandom rng = new SplittableRandom(6);
+        int m = 5;
+        int n = 40;
+        int k = 33;
+        int layer = k * n + n + Avx2Gemm.GEMV_COLUMNS;
+        byte[] a = new byte[m * k];
+        fill(a, -1, rng);
+        byte[][] weights = {new byte[2 * layer], new byte[2 * layer]};
+        fill(weights[0], -1, rng);
+        fill(weights[1], -1, rng);
+        for (int round = 0; round < 2; round++) {
+            for (byte[] b : weights) {
+                for (int bo : new int[] {0, layer}) {
+                    for (int rows : new int[] {1, m}) {
+                        int[] expected = new int[rows * n];
+                        int[] actual = new int[rows * n];
+                        ScalarKernels.gemmU8S8(a, 0, k, true, b, bo, n, expected, 0, n, rows, n, k, false, null, 0,
+                                null, 0);
+                        VectorKernels.gemmU8S8(a, 0, k, true, b, bo, n, actual, 0, n, rows, n, k, false, null, 0,
+                                new int[Avx2Gemm.packedInts(rows, k) + n], 0);
+                        assertArrayEquals(expected, actual, "round " + round + " offset " + bo + " rows " + rows);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void rejectsMatricesItCannotReadInPlace() {
         // An odd k reads row k; the last strip reads whole NR columns.
