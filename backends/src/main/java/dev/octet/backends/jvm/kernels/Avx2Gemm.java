@@ -26,11 +26,11 @@ import java.util.Arrays;
  * sums wrap exactly as Java's int arithmetic does: results are bit-identical with {@link ScalarKernels#gemmU8S8}.
  *
  * <p>Layouts: A is packed in panels of {@link #MR} rows, each k-pair as MR int32 words (low half the even k, high
- * half the odd one): the activations of a MatMulInteger per call, the weights of a ConvInteger once per call. B
- * is read in place, row-major bytes (MatMulInteger's weights, a convolution's im2col columns): the kernel
- * interleaves two rows' bytes itself ({@code vpunpck[lh]bw}, then {@code vpmov[sz]xbw}), so weights need no
- * repacking. The kernel computes one MR x NR tile of C over all of K, read and written in the Java arrays through
- * critical downcalls. A kernel template: static methods only, no static initializer, no lambdas.
+ * half the odd one): the activations of a MatMulInteger per call, a ConvInteger's weights once (then cached). B is
+ * row-major bytes (MatMulInteger's weights, a convolution's im2col columns): the kernel interleaves two rows'
+ * bytes itself ({@code vpunpck[lh]bw}, then {@code vpmov[sz]xbw}), so weights keep their layout. A kernel computes
+ * one tile of C over all of K. Every operand is in native memory and goes as a raw address (see
+ * {@link #downcall}). A kernel template: static methods only, no static initializer, no lambdas.
  */
 public final class Avx2Gemm {
     /** Rows of the register block. */
@@ -38,15 +38,17 @@ public final class Avx2Gemm {
     /** Columns of the register block: two 8-int vectors. 12 accumulators, 2 B vectors, a broadcast, a product. */
     public static final int NR = 16;
 
-    private Avx2Gemm() {
-    }
-
     /** Columns of the one-row (matrix-vector) register block: twelve 8-int vectors. */
     public static final int GEMV_COLUMNS = 96;
+    /** Bytes reserved for each kernel in the installed code. */
+    private static final int SLOT_BYTES = 512;
     /** Where each kernel starts in the installed code: MR x NR signed B, MR x NR unsigned B, 1 x 96 signed B. */
     public static final int SIGNED_OFFSET = 0;
-    public static final int UNSIGNED_B_OFFSET = 512;
-    public static final int GEMV_OFFSET = 1024;
+    public static final int UNSIGNED_B_OFFSET = SLOT_BYTES;
+    public static final int GEMV_OFFSET = 2 * SLOT_BYTES;
+
+    private Avx2Gemm() {
+    }
 
     /**
      * The micro-kernels installed in executable memory at their offsets; null where they cannot run (see
@@ -57,7 +59,7 @@ public final class Avx2Gemm {
             if (!enabled || !ExecutableMemory.usable("avx2")) {
                 return null;
             }
-            byte[] code = new byte[GEMV_OFFSET + UNSIGNED_B_OFFSET];
+            byte[] code = new byte[GEMV_OFFSET + SLOT_BYTES];
             place(code, SIGNED_OFFSET, microKernel(false, MR, NR / 16));
             place(code, UNSIGNED_B_OFFSET, microKernel(true, MR, NR / 16));
             place(code, GEMV_OFFSET, microKernel(false, 1, GEMV_COLUMNS / 16));
@@ -68,7 +70,7 @@ public final class Avx2Gemm {
     }
 
     private static void place(byte[] code, int at, byte[] kernel) {
-        if (kernel.length > UNSIGNED_B_OFFSET) {
+        if (kernel.length > SLOT_BYTES) {
             throw new IllegalStateException("a kernel of " + kernel.length + " bytes overflows its slot");
         }
         System.arraycopy(kernel, 0, code, at, kernel.length);
