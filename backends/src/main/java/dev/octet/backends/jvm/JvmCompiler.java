@@ -61,7 +61,8 @@ public final class JvmCompiler {
         ModelClassEmitter emitter = new ModelClassEmitter(self, lowered, options.target(), meta, hash);
         byte[] classBytes = emitter.emit();
         byte[] simd = emitter.simdSignatures().isEmpty() ? new byte[0]
-                : SimdClassEmitter.emit(ClassDesc.of(options.className() + "$Simd"), options.target());
+                : SimdClassEmitter.emit(ClassDesc.of(options.className() + "$Simd"), options.target(),
+                        emitter.usesMachineCodeKernels());
         verify(classBytes, options.className());
         if (simd.length > 0) {
             verify(simd, options.className() + "$Simd");

@@ -101,13 +101,25 @@ final class KernelTemplates {
      * {@code owner}: calls between them are redirected to the owner, so the names must be distinct.
      */
     static void copyInto(ClassBuilder cb, List<ClassModel> templates, ClassDesc owner, String floatSpecies) {
+        copyInto(cb, templates, owner, floatSpecies, false);
+    }
+
+    /**
+     * As {@link #copyInto(ClassBuilder, List, ClassDesc, String)}, binding {@code Avx2Gemm.unused} to
+     * {@code !machineCode}: whether the model has no kernel that runs on the run-time machine code.
+     */
+    static void copyInto(ClassBuilder cb, List<ClassModel> templates, ClassDesc owner, String floatSpecies,
+            boolean machineCode) {
         Set<ClassDesc> from = new HashSet<>();
         templates.forEach(t -> from.add(t.thisClass().asSymbol()));
         // The SIMD class has no scalar kernels: the shared templates' calls to them take the SIMD ones.
         from.add(SCALAR.thisClass().asSymbol());
         Set<String> called = new HashSet<>();
         CodeTransform remap = (b, e) -> {
-            if (e instanceof InvokeInstruction i && from.contains(i.owner().asSymbol())) {
+            if (e instanceof FieldInstruction f && f.owner().asSymbol().equals(AVX2_GEMM.thisClass().asSymbol())
+                    && f.name().equalsString("unused")) {
+                b.loadConstant(machineCode ? 0 : 1);
+            } else if (e instanceof InvokeInstruction i && from.contains(i.owner().asSymbol())) {
                 called.add(i.name().stringValue() + i.typeSymbol().descriptorString());
                 b.invoke(i.opcode(), owner, i.name().stringValue(), i.typeSymbol(), false);
             } else if (e instanceof FieldInstruction f && from.contains(f.owner().asSymbol())) {

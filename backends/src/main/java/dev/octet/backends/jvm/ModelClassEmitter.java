@@ -82,6 +82,11 @@ final class ModelClassEmitter {
         }
     }
 
+    /** Whether the SIMD class's run-time int8 machine code serves a kernel this model calls. */
+    boolean usesMachineCodeKernels() {
+        return dispatched.contains("gemmU8S8") || dispatched.contains("convInteger");
+    }
+
     /**
      * The kernels called through the SIMD class, "name(descriptor)" joined by spaces (descriptors hold ;), then
      * the SIMD class's {@code binding()} (what it runs on, for {@code kernels()}).

@@ -9,13 +9,14 @@ final class SimdClassEmitter {
     private SimdClassEmitter() {
     }
 
-    static byte[] emit(ClassDesc self, Target target) {
+    /** {@code machineCode}: whether the model calls kernels that run on the run-time int8 machine code. */
+    static byte[] emit(ClassDesc self, Target target, boolean machineCode) {
         return ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(ClassHierarchies.resolver(self)))
                 .build(self, cb -> {
             cb.withVersion(ClassFile.JAVA_25_VERSION, 0);
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
             cb.withSuperclass(ConstantDescs.CD_Object);
-            KernelTemplates.copyInto(cb, KernelTemplates.SIMD_CLASS, self, target.floatSpecies());
+            KernelTemplates.copyInto(cb, KernelTemplates.SIMD_CLASS, self, target.floatSpecies(), machineCode);
         });
     }
 }

@@ -47,6 +47,14 @@ public final class Avx2Gemm {
     public static final int UNSIGNED_B_OFFSET = SLOT_BYTES;
     public static final int GEMV_OFFSET = 2 * SLOT_BYTES;
 
+    /**
+     * Whether the model calls no kernel that runs on this machine code. The code generator binds it per model
+     * (like the SIMD species), so a model without int8 GEMMs skips the FFM start-up (~0.1 s for the first class).
+     * Not final, so that javac does not fold it; no initializer, because a template may not have a static
+     * initializer.
+     */
+    static boolean unused;
+
     private Avx2Gemm() {
     }
 
@@ -166,7 +174,17 @@ public final class Avx2Gemm {
 
     /** As {@link #fitsInPlace(int, int, int, int, int)} for strips of {@code width} columns. */
     public static boolean fitsInPlace(int length, int bo, int ldb, int n, int k, int width) {
-        return bo + (2L * ((k + 1) / 2) - 1) * ldb + (long) (n + width - 1) / width * width <= length;
+        return bo + extent(ldb, n, k, width) <= length;
+    }
+
+    /** Bytes the kernels read from B[k,n] (row stride ldb) in strips of {@code width} columns. */
+    public static long extent(int ldb, int n, int k, int width) {
+        return (2L * ((k + 1) / 2) - 1) * ldb + (long) (n + width - 1) / width * width;
+    }
+
+    /** Native bytes {@link #gemv} needs. */
+    public static long gemvWorkspaceBytes(int n, int k) {
+        return 4L * ((k + 1) / 2) + 4L * ((n + GEMV_COLUMNS - 1) / GEMV_COLUMNS * GEMV_COLUMNS);
     }
 
     /**
@@ -230,8 +248,8 @@ public final class Avx2Gemm {
     /**
      * Rows of MatMulInteger one at a time (batch 1-3: the weights' bytes set the speed) on the 1 x
      * {@link #GEMV_COLUMNS} kernel: C[i,:] = (A[i,:] xor flip) * B with B in {@code weights} (native memory, from
-     * {@code bo}) ({@link #fitsInPlace} with {@link #GEMV_COLUMNS} must hold). {@code ws}: 4 * ceil(k/2) +
-     * 4 * roundUp(n, GEMV_COLUMNS) bytes.
+     * {@code bo}) ({@link #fitsInPlace} with {@link #GEMV_COLUMNS} must hold). {@code ws}:
+     * {@link #gemvWorkspaceBytes} bytes.
      */
     public static void gemv(byte[] a, int ao, int lda, int flip, MemorySegment weights, int bo, int ldb, int[] c,
             int co, int ldc, int m, int n, int k, int[] packed, int po, MemorySegment ws) {

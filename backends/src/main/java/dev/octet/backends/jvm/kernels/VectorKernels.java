@@ -79,7 +79,7 @@ public final class VectorKernels {
      * The AVX2 int8 GEMM micro-kernels ({@link Avx2Gemm}), installed when this class loads; null where they cannot
      * run (another CPU or OS, native access not granted, or a 128-bit target, which stands for NEON).
      */
-    static final MemorySegment AVX2_GEMM = Avx2Gemm.install(FS.vectorBitSize() >= 256);
+    static final MemorySegment AVX2_GEMM = Avx2Gemm.install(FS.vectorBitSize() >= 256 && !Avx2Gemm.unused);
     static final MemorySegment AVX2_GEMM_U8 = AVX2_GEMM == null ? null
             : AVX2_GEMM.asSlice(Avx2Gemm.UNSIGNED_B_OFFSET);
     static final MemorySegment AVX2_GEMV = AVX2_GEMM == null ? null : AVX2_GEMM.asSlice(Avx2Gemm.GEMV_OFFSET);
@@ -89,9 +89,9 @@ public final class VectorKernels {
     /**
      * Weights prepared in native memory for the weight array in use: {array, long[] keys, MemorySegment[]
      * values}; keys are (offset << 32 | k << 12 | groups) for packed convolution weights and (offset << 32 |
-     * bytes) for a MatMulInteger's matrix copied as is (one tensor per offset). Replaced by a copy on every insertion (once per layer; a race loses an
-     * entry, which is prepared again) and reset when another weight array (another instance) comes. Weight arrays
-     * never change after the constructor fills them.
+     * bytes) for a MatMulInteger's matrix copied as is (one tensor per offset). Replaced by a copy on every
+     * insertion (once per layer; a race loses an entry, which is prepared again) and reset when another weight
+     * array (another instance) comes. Weight arrays never change after the constructor fills them.
      */
     static volatile Object[] avx2Prepared;
 
@@ -445,12 +445,10 @@ public final class VectorKernels {
             int co, int ldc, int m, int n, int k, boolean narrowWeights, float[] scratch, int so, int[] ints, int io) {
         int flip = aUnsigned ? 0x80 : 0;
         if (AVX2_GEMM != null && Avx2Gemm.fitsInPlace(b.length, bo, ldb, n, k, Avx2Gemm.GEMV_COLUMNS)) {
-            MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE, Math.max(
-                    Avx2Gemm.workspaceBytes(Avx2Gemm.packedInts(m, k), 0, m, n),
-                    4L * ((k + 1) / 2) + 4L * Avx2Gemm.paddedColumns(n) + 4L * Avx2Gemm.GEMV_COLUMNS));
-            int kp = (k + 1) / 2;
-            MemorySegment weights = matrixWeights(b, bo, (2 * kp - 1) * ldb + (n + Avx2Gemm.GEMV_COLUMNS - 1)
-                    / Avx2Gemm.GEMV_COLUMNS * Avx2Gemm.GEMV_COLUMNS);
+            MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE, m < 4 ? Avx2Gemm.gemvWorkspaceBytes(n, k)
+                    : Avx2Gemm.workspaceBytes(Avx2Gemm.packedInts(m, k), 0, m, n));
+            MemorySegment weights = matrixWeights(b, bo,
+                    (int) Avx2Gemm.extent(ldb, n, k, Avx2Gemm.GEMV_COLUMNS));
             if (m < 4) {
                 Avx2Gemm.gemv(a, ao, lda, flip, weights, 0, ldb, c, co, ldc, m, n, k, ints, io, ws);
             } else {
