@@ -25,8 +25,10 @@ import java.util.Arrays;
  * multiply-adds per instruction against the 8 of a float FMA. Products of int8 values fit 16 bits, so the int32
  * sums wrap exactly as Java's int arithmetic does: results are bit-identical with {@link ScalarKernels#gemmU8S8}.
  *
- * <p>Layouts: A is packed in panels of {@link #MR} rows, each k-pair as MR int32 words (low half the even k, high
- * half the odd one): the activations of a MatMulInteger per call, a ConvInteger's weights once (then cached). B is
+ * <p>Layouts: A is packed as rows of 16-bit values, ceil(k/2) int32 words (k-pairs) per row, in whole panels of
+ * {@link #MR} rows: a row of bytes sign-extended, so packing the activations of a MatMulInteger per call is one
+ * widening pass; a ConvInteger's weights are packed once (then cached). The kernel broadcasts each row's pair
+ * through base + index addressing (rows a fixed stride apart). B is
  * row-major bytes (MatMulInteger's weights, a convolution's im2col columns): the kernel interleaves two rows'
  * bytes itself ({@code vpunpck[lh]bw}, then {@code vpmov[sz]xbw}), so weights keep their layout. A kernel computes
  * one tile of C over all of K. Every operand is in native memory and goes as a raw address (see
@@ -86,10 +88,10 @@ public final class Avx2Gemm {
 
     /**
      * A {@code rows} x (16 * {@code groups}) tile kernel ({@code rows * groups <= 6}: 12 accumulators), System V
-     * arguments: rdi = packed A ({@code rows} words per k-pair), rsi = B at the tile's first column, rdx = C tile,
-     * rcx = k-pairs (at least 1), r8 = C row stride in bytes, r9 = B row stride in bytes. C is stored, not
-     * accumulated. B bytes are int8, or uint8 with {@code unsignedB}. Uses only caller-saved registers, so it needs
-     * no frame.
+     * arguments: rdi = packed A (row 0 of the tile; rows are rcx words apart), rsi = B at the tile's first column,
+     * rdx = C tile, rcx = k-pairs (at least 1), r8 = C row stride in bytes, r9 = B row stride in bytes. C is
+     * stored, not accumulated. B bytes are int8, or uint8 with {@code unsignedB}. Uses only caller-saved
+     * registers, so it needs no frame.
      */
     public static byte[] microKernel(boolean unsignedB, int rows, int groups) {
         if (rows * groups > 6) {
@@ -100,10 +102,19 @@ public final class Avx2Gemm {
         for (int r = 0; r < 2 * rows * groups; r++) {
             pos = X86Encoder.vpxor(code, pos, r, r, r);
         }
+        if (rows > 1) { // rax: A's row stride, 4 bytes per k-pair
+            pos = X86Encoder.mov(code, pos, RAX, RCX);
+            pos = X86Encoder.add(code, pos, RAX, RAX);
+            pos = X86Encoder.add(code, pos, RAX, RAX);
+        }
+        if (rows > 3) { // r11: A's row 3
+            pos = X86Encoder.mov(code, pos, R11, RAX);
+            pos = X86Encoder.add(code, pos, R11, RAX);
+            pos = X86Encoder.add(code, pos, R11, RAX);
+            pos = X86Encoder.add(code, pos, R11, RDI);
+        }
         pos = X86Encoder.mov(code, pos, R10, RSI);
         pos = X86Encoder.add(code, pos, R10, R9); // r10: the odd row of the pair
-        pos = X86Encoder.mov(code, pos, R11, R9);
-        pos = X86Encoder.add(code, pos, R11, R9); // r11: two rows
         int loop = pos;
         for (int g = 0; g < groups; g++) {
             // ymm12/ymm13: columns 16g..16g+7 and 16g+8..16g+15 of rows 2q and 2q+1 as (even, odd) word pairs.
@@ -114,16 +125,23 @@ public final class Avx2Gemm {
             pos = unsignedB ? X86Encoder.vpmovzxbw(code, pos, 13, 15) : X86Encoder.vpmovsxbw(code, pos, 13, 15);
             for (int r = 0; r < rows; r++) {
                 int acc = 2 * (r * groups + g);
-                pos = X86Encoder.vpbroadcastd(code, pos, 14, RDI, 4 * r);
+                int base = r < 3 ? RDI : R11;
+                pos = r % 3 == 0 ? X86Encoder.vpbroadcastd(code, pos, 14, base, 0)
+                        : X86Encoder.vpbroadcastd(code, pos, 14, base, RAX, r % 3, 0);
                 pos = X86Encoder.vpmaddwd(code, pos, 15, 14, 12);
                 pos = X86Encoder.vpaddd(code, pos, acc, acc, 15);
                 pos = X86Encoder.vpmaddwd(code, pos, 15, 14, 13);
                 pos = X86Encoder.vpaddd(code, pos, acc + 1, acc + 1, 15);
             }
         }
-        pos = X86Encoder.addImm8(code, pos, RDI, 4 * rows);
-        pos = X86Encoder.add(code, pos, RSI, R11);
-        pos = X86Encoder.add(code, pos, R10, R11);
+        pos = X86Encoder.addImm8(code, pos, RDI, 4);
+        if (rows > 3) {
+            pos = X86Encoder.addImm8(code, pos, R11, 4);
+        }
+        for (int twice = 0; twice < 2; twice++) {
+            pos = X86Encoder.add(code, pos, RSI, R9);
+            pos = X86Encoder.add(code, pos, R10, R9);
+        }
         pos = X86Encoder.dec(code, pos, RCX);
         pos = X86Encoder.jnz(code, pos, loop);
         pos = X86Encoder.mov(code, pos, RAX, RDX);
@@ -196,13 +214,25 @@ public final class Avx2Gemm {
     }
 
     /**
-     * A[m,k] (bytes xor {@code flip}, as int8) packed for the kernels at {@code po}: per panel of MR rows, each
-     * k-pair as MR int32 words (low half the even k, high half the odd one); rows past m and k past k are 0.
+     * A[m,k] (bytes xor {@code flip}, as int8) packed for the kernels at {@code po}: row i from po + i * ceil(k/2),
+     * each k-pair one int32 word (the even k in the low half); rows up to the whole panel and an odd k's last half
+     * are 0. The scalar form, for weights packed once; activations go through {@link VectorKernels#widenRows}.
      */
     public static void packA(byte[] a, int ao, int lda, int flip, int m, int k, int[] packed, int po) {
         int kp = (k + 1) / 2;
-        for (int r0 = 0; r0 < m; r0 += MR) {
-            packPanel(a, ao, lda, flip, m, k, r0, MR, packed, po + r0 * kp);
+        int rows = (m + MR - 1) / MR * MR;
+        for (int i = 0; i < rows; i++) {
+            int out = po + i * kp;
+            if (i >= m) {
+                Arrays.fill(packed, out, out + kp, 0);
+                continue;
+            }
+            int row = ao + i * lda;
+            for (int q = 0; q < kp; q++) {
+                int lo = (byte) (a[row + 2 * q] ^ flip);
+                int hi = 2 * q + 1 < k ? (byte) (a[row + 2 * q + 1] ^ flip) : 0;
+                packed[out + q] = hi << 16 | (lo & 0xFFFF);
+            }
         }
     }
 
@@ -235,14 +265,13 @@ public final class Avx2Gemm {
 
     /**
      * MatMulInteger's C[m,n] = (A xor flip)[m,k] * B[k,n] with B (the weights) read from {@code weights}, the
-     * weights' copy in native memory; A is packed into {@code packed} at {@code po}, then into the workspace.
+     * weights' copy in native memory; A is widened into the workspace (the rows past m of its last panel are
+     * whatever is there: their C rows are not kept).
      */
     public static void gemm(byte[] a, int ao, int lda, int flip, MemorySegment weights, int bo, int ldb, int[] c,
-            int co, int ldc, int m, int n, int k, int[] packed, int po, MemorySegment ws) {
-        int aInts = packedInts(m, k);
-        packA(a, ao, lda, flip, m, k, packed, po);
-        MemorySegment.copy(packed, po, ws, ValueLayout.JAVA_INT, 0, aInts);
-        multiply(ws.address(), weights.address() + bo, ldb, false, c, co, ldc, m, n, k, ws, 4L * aInts);
+            int co, int ldc, int m, int n, int k, MemorySegment ws) {
+        VectorKernels.widenRows(a, ao, lda, flip, m, k, ws, 0);
+        multiply(ws.address(), weights.address() + bo, ldb, false, c, co, ldc, m, n, k, ws, 4L * packedInts(m, k));
     }
 
     /**
@@ -252,13 +281,12 @@ public final class Avx2Gemm {
      * {@link #gemvWorkspaceBytes} bytes.
      */
     public static void gemv(byte[] a, int ao, int lda, int flip, MemorySegment weights, int bo, int ldb, int[] c,
-            int co, int ldc, int m, int n, int k, int[] packed, int po, MemorySegment ws) {
+            int co, int ldc, int m, int n, int k, MemorySegment ws) {
         int kp = (k + 1) / 2;
         long cOffset = 4L * kp;
         long b = weights.address() + bo;
         for (int i = 0; i < m; i++) {
-            packPanel(a, ao + i * lda, lda, flip, 1, k, 0, 1, packed, po);
-            MemorySegment.copy(packed, po, ws, ValueLayout.JAVA_INT, 0, kp);
+            VectorKernels.widenRows(a, ao + i * lda, lda, flip, 1, k, ws, 0);
             for (int j = 0; j < n; j += GEMV_COLUMNS) {
                 VectorKernels.avx2Call(VectorKernels.AVX2_GEMV, ws.address(), b + j, ws.address() + cOffset + 4L * j,
                         kp, 0, ldb);
@@ -324,30 +352,4 @@ public final class Avx2Gemm {
         }
         return ws;
     }
-
-    /** Rows r0..r0+mr-1 of A as k-pairs of 16-bit values, mr words per pair from po; rows past m, k past k: 0. */
-    private static void packPanel(byte[] a, int ao, int lda, int flip, int m, int k, int r0, int mr, int[] packed,
-            int po) {
-        int kp = (k + 1) / 2;
-        for (int r = 0; r < mr; r++) {
-            int i = r0 + r;
-            if (i >= m) {
-                for (int q = 0; q < kp; q++) {
-                    packed[po + q * mr + r] = 0;
-                }
-                continue;
-            }
-            int row = ao + i * lda;
-            int q = 0;
-            for (; 2 * q + 1 < k; q++) {
-                int lo = (byte) (a[row + 2 * q] ^ flip);
-                int hi = (byte) (a[row + 2 * q + 1] ^ flip);
-                packed[po + q * mr + r] = hi << 16 | (lo & 0xFFFF);
-            }
-            if (q < kp) {
-                packed[po + q * mr + r] = (byte) (a[row + 2 * q] ^ flip) & 0xFFFF;
-            }
-        }
-    }
-
 }

@@ -5,8 +5,10 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
 
 import dev.octet.ir.ops.FixedPoint;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.ref.Reference;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
@@ -133,12 +135,13 @@ public final class VectorKernels {
     }
 
     /** {@code bytes} of a MatMulInteger's weights from {@code bo}, copied to native memory on first use and kept. */
+    /** {@code bytes} of a MatMulInteger's weights from {@code bo}, copied to native memory on first use and kept. */
     static MemorySegment matrixWeights(byte[] w, int bo, int bytes) {
         long key = (long) bo << 32 | bytes;
         MemorySegment p = prepared(w, key);
         if (p == null) {
             p = java.lang.foreign.Arena.ofAuto().allocate(bytes, 64);
-            MemorySegment.copy(w, bo, p, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes);
+            MemorySegment.copy(w, bo, p, ValueLayout.JAVA_BYTE, 0, bytes);
             remember(w, key, p);
         }
         return p;
@@ -166,6 +169,31 @@ public final class VectorKernels {
         moreKeys[keys.length] = key;
         moreValues[values.length] = value;
         avx2Prepared = new Object[] {w, moreKeys, moreValues};
+    }
+
+    /**
+     * Rows of A[m,k] (bytes xor {@code flip}, as int8) widened to 16 bits into native memory at {@code offset} of
+     * {@code ws}, ceil(k/2) words per row (an odd k's last half-word 0): {@link Avx2Gemm}'s packed A. Sixteen
+     * bytes at a time, one sign extension ({@code vpmovsxbw}) each.
+     */
+    static void widenRows(byte[] a, int ao, int lda, int flip, int m, int k, MemorySegment ws, long offset) {
+        long rowBytes = 4L * ((k + 1) / 2);
+        for (int i = 0; i < m; i++) {
+            int row = ao + i * lda;
+            long out = offset + i * rowBytes;
+            int p = 0;
+            for (; p + 16 <= k; p += 16) {
+                ByteVector.fromArray(ByteVector.SPECIES_128, a, row + p).lanewise(VectorOperators.XOR, (byte) flip)
+                        .convertShape(VectorOperators.B2S, ShortVector.SPECIES_256, 0)
+                        .intoMemorySegment(ws, out + 2L * p, ByteOrder.LITTLE_ENDIAN);
+            }
+            for (; p < k; p++) {
+                ws.set(ValueLayout.JAVA_SHORT, out + 2L * p, (short) (byte) (a[row + p] ^ flip));
+            }
+            if ((k & 1) != 0) {
+                ws.set(ValueLayout.JAVA_SHORT, out + 2L * k, (short) 0);
+            }
+        }
     }
 
     /**
@@ -450,9 +478,9 @@ public final class VectorKernels {
             MemorySegment weights = matrixWeights(b, bo,
                     (int) Avx2Gemm.extent(ldb, n, k, Avx2Gemm.GEMV_COLUMNS));
             if (m < 4) {
-                Avx2Gemm.gemv(a, ao, lda, flip, weights, 0, ldb, c, co, ldc, m, n, k, ints, io, ws);
+                Avx2Gemm.gemv(a, ao, lda, flip, weights, 0, ldb, c, co, ldc, m, n, k, ws);
             } else {
-                Avx2Gemm.gemm(a, ao, lda, flip, weights, 0, ldb, c, co, ldc, m, n, k, ints, io, ws);
+                Avx2Gemm.gemm(a, ao, lda, flip, weights, 0, ldb, c, co, ldc, m, n, k, ws);
             }
             // The kernels got raw addresses: keep the memory behind them alive until they are done.
             Reference.reachabilityFence(weights);

@@ -7,8 +7,9 @@ package dev.octet.backends.jvm.kernels;
  * (two-byte VEX, disp8). A kernel template: static methods only, no static initializer, no lambdas.
  *
  * <p>Registers are numbered as in the ModRM encoding: general 0 = rax, 1 = rcx, 2 = rdx, 6 = rsi, 7 = rdi, 8-15 =
- * r8-r15; vector 0-15 = ymm0-ymm15. Memory operands are [base + disp]; rsp, rbp, r12 and r13 as a base need SIB or
- * disp forms the kernels do not use and are rejected.
+ * r8-r15; vector 0-15 = ymm0-ymm15. Memory operands are [base + disp], and [base + index*scale + disp] where an
+ * instruction takes an index (SIB); rsp, rbp, r12 and r13 as a base and rsp as an index need forms the kernels do
+ * not use and are rejected.
  */
 public final class X86Encoder {
     public static final int RAX = 0;
@@ -56,6 +57,13 @@ public final class X86Encoder {
         pos = vex(code, pos, MAP_0F38, PP_66, true, ymm, 0, base);
         code[pos++] = 0x58;
         return memory(code, pos, ymm, base, disp);
+    }
+
+    /** {@code vpbroadcastd ymm, dword [base + index*scale + disp]} (scale 1, 2, 4 or 8). */
+    public static int vpbroadcastd(byte[] code, int pos, int ymm, int base, int index, int scale, int disp) {
+        pos = vex(code, pos, MAP_0F38, PP_66, true, ymm, 0, base, index);
+        code[pos++] = 0x58;
+        return memory(code, pos, ymm, base, index, scale, disp);
     }
 
     /** {@code vpmovsxbw ymm, xmm}: 16 signed bytes to 16 words. */
@@ -175,14 +183,20 @@ public final class X86Encoder {
      * {@code rm} the ModRM.rm register or memory base. The two-byte form when no field needs the three-byte one.
      */
     private static int vex(byte[] code, int pos, int map, int pp, boolean wide, int reg, int vvvv, int rm) {
+        return vex(code, pos, map, pp, wide, reg, vvvv, rm, 0);
+    }
+
+    /** {@link #vex} with a memory operand's SIB index register (extended by VEX.X). */
+    private static int vex(byte[] code, int pos, int map, int pp, boolean wide, int reg, int vvvv, int rm,
+            int index) {
         int notR = (~reg >> 3 & 1) << 7;
         int tail = (~vvvv & 15) << 3 | (wide ? 1 << 2 : 0) | pp;
-        if (map == MAP_0F && rm < 8) {
+        if (map == MAP_0F && rm < 8 && index < 8) {
             code[pos++] = (byte) 0xC5;
             code[pos++] = (byte) (notR | tail);
         } else {
             code[pos++] = (byte) 0xC4;
-            code[pos++] = (byte) (notR | 1 << 6 | (~rm >> 3 & 1) << 5 | map);
+            code[pos++] = (byte) (notR | (~index >> 3 & 1) << 6 | (~rm >> 3 & 1) << 5 | map);
             code[pos++] = (byte) tail;
         }
         return pos;
@@ -193,14 +207,31 @@ public final class X86Encoder {
         if ((base & 7) == 4 || (base & 7) == 5) {
             throw new IllegalArgumentException("base register " + base + " needs SIB or disp forms not encoded here");
         }
-        int fields = (reg & 7) << 3 | (base & 7);
-        if (disp == 0) {
-            code[pos++] = (byte) fields;
-        } else if (disp >= -128 && disp <= 127) {
-            code[pos++] = (byte) (0x40 | fields);
+        return modRm(code, pos, (reg & 7) << 3 | (base & 7), -1, disp);
+    }
+
+    /** ModRM, SIB and displacement of [base + index*scale + disp] with {@code reg} in the reg field. */
+    private static int memory(byte[] code, int pos, int reg, int base, int index, int scale, int disp) {
+        if ((base & 7) == 4 || (base & 7) == 5 || index == 4) {
+            throw new IllegalArgumentException("base " + base + " or index " + index + " needs forms not encoded here");
+        }
+        int log = Integer.numberOfTrailingZeros(scale);
+        if (scale != 1 << log || log > 3) {
+            throw new IllegalArgumentException("scale " + scale + " is not 1, 2, 4 or 8");
+        }
+        return modRm(code, pos, (reg & 7) << 3 | 4, log << 6 | (index & 7) << 3 | (base & 7), disp);
+    }
+
+    /** ModRM (mod chosen by the displacement's size), the SIB byte unless negative, then the displacement. */
+    private static int modRm(byte[] code, int pos, int fields, int sib, int disp) {
+        int mod = disp == 0 ? 0 : disp >= -128 && disp <= 127 ? 0x40 : 0x80;
+        code[pos++] = (byte) (mod | fields);
+        if (sib >= 0) {
+            code[pos++] = (byte) sib;
+        }
+        if (mod == 0x40) {
             code[pos++] = (byte) disp;
-        } else {
-            code[pos++] = (byte) (0x80 | fields);
+        } else if (mod == 0x80) {
             pos = int32(code, pos, disp);
         }
         return pos;

@@ -151,10 +151,9 @@ final class LinearLowering {
         }
         boolean unsigned = at == ElementType.U8;
         // The weights padded by a row and a strip, so that the AVX2 kernels may read them in place
-        // (Avx2Gemm.fitsInPlace); ints: the 16-bit matrix-vector sums, or A packed for those kernels.
+        // (Avx2Gemm.fitsInPlace); ints: the 16-bit matrix-vector sums (the AVX2 kernels keep A in native memory).
         Buffer weights = cx.weight(List.of(b, "padded"), Arrays.copyOf(w, w.length + n + Avx2Gemm.GEMV_COLUMNS));
-        int kp = (k + 1) / 2;
-        Buffer ints = cx.scratch(Arena.I32, rows.times(kp).plus((long) (Avx2Gemm.MR - 1) * kp + n));
+        Buffer ints = cx.scratch(Arena.I32, IntExpr.of(n));
         cx.call("gemmU8S8", cx.in(a), IntExpr.of(k), unsigned, weights, IntExpr.of(n), out, IntExpr.of(n), rows,
                 IntExpr.of(n), IntExpr.of(k), narrow, scratch, ints);
         // The kernel multiplies uint8 activations centered (a - 128): sum((a - za) w) = sum((a - 128) w)

@@ -168,12 +168,12 @@ class Avx2GemmTest {
                 byte[] b = new byte[(2 * kp - 1) * ldb + cols];
                 fill(a, -1, rng);
                 fill(b, -1, rng);
-                // The packed layout (Avx2Gemm.packA): per k-pair, one int per row, the even k in the low half.
+                // The packed layout (Avx2Gemm.packA): per row, one int per k-pair, the even k in the low half.
                 int[] packedA = new int[rows * kp];
                 for (int i = 0; i < rows; i++) {
                     for (int q = 0; q < kp; q++) {
                         int hi = 2 * q + 1 < k ? a[i * k + 2 * q + 1] : 0;
-                        packedA[q * rows + i] = hi << 16 | (a[i * k + 2 * q] & 0xFFFF);
+                        packedA[i * kp + q] = hi << 16 | (a[i * k + 2 * q] & 0xFFFF);
                     }
                 }
                 MemorySegment as = guarded(4L * packedA.length);
