@@ -48,6 +48,10 @@ public final class Avx2Gemm {
     public static final int SIGNED_OFFSET = 0;
     public static final int UNSIGNED_B_OFFSET = SLOT_BYTES;
     public static final int GEMV_OFFSET = 2 * SLOT_BYTES;
+    /** Zero-point corrections applied as C leaves native memory: none, one per column of C, one per row. */
+    public static final int NONE = 0;
+    public static final int PER_COLUMN = 1;
+    public static final int PER_ROW = 2;
 
     /**
      * Whether the model calls no kernel that runs on this machine code. The code generator binds it per model
@@ -239,11 +243,12 @@ public final class Avx2Gemm {
     /**
      * C[m,n] (int32, leading dimension ldc) = packed A[m,k] (native, at {@code a}) * B[k,n] (native at {@code b},
      * row stride ldb; int8 bytes, or uint8 with {@code unsignedB}), through C in native memory at {@code cOffset}
-     * of {@code ws} (whole panels of rows by {@link #paddedColumns}), which is then copied to {@code c}. (Offsets,
-     * not slices: a slice is an allocation.)
+     * of {@code ws} (whole panels of rows by {@link #paddedColumns}), which is then copied to {@code c} less the
+     * correction {@code corr} ({@code corrMode}, see {@link VectorKernels#copyOut}; per row: from {@code ko} for
+     * row 0). (Offsets, not slices: a slice is an allocation.)
      */
     public static void multiply(long a, long b, int ldb, boolean unsignedB, int[] c, int co, int ldc, int m, int n,
-            int k, MemorySegment ws, long cOffset) {
+            int k, MemorySegment ws, long cOffset, int[] corr, int ko, int corrMode) {
         int kp = (k + 1) / 2;
         int nb = paddedColumns(n);
         long cBase = ws.address() + cOffset;
@@ -254,34 +259,36 @@ public final class Avx2Gemm {
                         4L * nb, ldb);
             }
         }
-        if (ldc == nb) {
+        if (ldc == nb && corrMode == NONE) {
             MemorySegment.copy(ws, ValueLayout.JAVA_INT, cOffset, c, co, m * nb);
-        } else {
-            for (int i = 0; i < m; i++) {
-                MemorySegment.copy(ws, ValueLayout.JAVA_INT, cOffset + 4L * i * nb, c, co + i * ldc, n);
-            }
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            VectorKernels.copyOut(ws, cOffset + 4L * i * nb, c, co + i * ldc, n, corr,
+                    corrMode == PER_ROW ? ko + i : ko, corrMode);
         }
     }
 
     /**
      * MatMulInteger's C[m,n] = (A xor flip)[m,k] * B[k,n] with B (the weights) read from {@code weights}, the
      * weights' copy in native memory; A is widened into the workspace (the rows past m of its last panel are
-     * whatever is there: their C rows are not kept).
+     * whatever is there: their C rows are not kept). Less the correction as in {@link #multiply}.
      */
     public static void gemm(byte[] a, int ao, int lda, int flip, MemorySegment weights, int bo, int ldb, int[] c,
-            int co, int ldc, int m, int n, int k, MemorySegment ws) {
+            int co, int ldc, int m, int n, int k, MemorySegment ws, int[] corr, int ko, int corrMode) {
         VectorKernels.widenRows(a, ao, lda, flip, m, k, ws, 0);
-        multiply(ws.address(), weights.address() + bo, ldb, false, c, co, ldc, m, n, k, ws, 4L * packedInts(m, k));
+        multiply(ws.address(), weights.address() + bo, ldb, false, c, co, ldc, m, n, k, ws, 4L * packedInts(m, k),
+                corr, ko, corrMode);
     }
 
     /**
      * Rows of MatMulInteger one at a time (batch 1-3: the weights' bytes set the speed) on the 1 x
      * {@link #GEMV_COLUMNS} kernel: C[i,:] = (A[i,:] xor flip) * B with B in {@code weights} (native memory, from
      * {@code bo}) ({@link #fitsInPlace} with {@link #GEMV_COLUMNS} must hold). {@code ws}:
-     * {@link #gemvWorkspaceBytes} bytes.
+     * {@link #gemvWorkspaceBytes} bytes. Less the per-column correction as in {@link #multiply}.
      */
     public static void gemv(byte[] a, int ao, int lda, int flip, MemorySegment weights, int bo, int ldb, int[] c,
-            int co, int ldc, int m, int n, int k, MemorySegment ws) {
+            int co, int ldc, int m, int n, int k, MemorySegment ws, int[] corr, int ko, int corrMode) {
         int kp = (k + 1) / 2;
         long cOffset = 4L * kp;
         long b = weights.address() + bo;
@@ -291,7 +298,7 @@ public final class Avx2Gemm {
                 VectorKernels.avx2Call(VectorKernels.AVX2_GEMV, ws.address(), b + j, ws.address() + cOffset + 4L * j,
                         kp, 0, ldb);
             }
-            MemorySegment.copy(ws, ValueLayout.JAVA_INT, cOffset, c, co + i * ldc, n);
+            VectorKernels.copyOut(ws, cOffset, c, co + i * ldc, n, corr, ko, corrMode);
         }
     }
 
@@ -314,11 +321,13 @@ public final class Avx2Gemm {
      * packed ({@link #packWeights}) in {@code weights}; per image, group and band of {@code bandRows} output rows,
      * im2col of the raw bytes (padded with the zero point; rows of {@link #paddedColumns} bytes) is B, so C lands
      * in NCHW order. {@code col}: k * paddedColumns(band) bytes from {@code co}; {@code ws}:
-     * {@link #workspaceBytes}(0, (k + 1) * paddedColumns(band), oc / groups, band) of native memory.
+     * {@link #workspaceBytes}(0, (k + 1) * paddedColumns(band), oc / groups, band) of native memory. Per output
+     * channel, {@code corr[ko + channel]} is subtracted unless {@code corrMode} is {@link #NONE}.
      */
     public static void conv(byte[] x, int xo, boolean unsigned, MemorySegment weights, int[] y, int yo, int batch,
             int groups, int c, int h, int wd, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oc,
-            int oh, int ow, int zx, int bandRows, byte[] col, int co, MemorySegment ws) {
+            int oh, int ow, int zx, int bandRows, byte[] col, int co, MemorySegment ws, int[] corr, int ko,
+            int corrMode) {
         int cg = c / groups;
         int ocg = oc / groups;
         int k = cg * kh * kw;
@@ -337,7 +346,7 @@ public final class Avx2Gemm {
                     // Odd k: the kernels read row k too (against zero A halves); any bytes do.
                     MemorySegment.copy(col, co, ws, ValueLayout.JAVA_BYTE, 0, k * nb);
                     multiply(weights.address() + 4L * g * perGroup, ws.address(), nb, unsigned, y, yg + y0 * ow,
-                            oh * ow, ocg, n, k, ws, cOffset);
+                            oh * ow, ocg, n, k, ws, cOffset, corr, ko + g * ocg, corrMode);
                 }
             }
         }

@@ -95,11 +95,12 @@ public final class ConvKernels {
      * The integer convolution of {@link ScalarKernels#convInteger} with exact float GEMMs: weights widened once,
      * each image widened once, im2col per band of {@code bandRows} output rows. Float scratch from {@code fo}:
      * oc*k (weights), c*h*w (image), k*band (columns), ocg*band + GEMM_SCRATCH_FLOATS (GEMM), where band =
-     * bandRows*ow and k = (c/groups)*kh*kw.
+     * bandRows*ow and k = (c/groups)*kh*kw. With {@code correct}, {@code corr[ko + channel]} is subtracted.
      */
     public static void convIntegerWidened(byte[] x, int xo, boolean unsigned, byte[] w, int wo, int[] y, int yo,
             int batch, int groups, int c, int h, int wd, int kh, int kw, int sh, int sw, int ph, int pw, int dh,
-            int dw, int oc, int oh, int ow, int zx, int bandRows, float[] fs, int fo) {
+            int dw, int oc, int oh, int ow, int zx, int bandRows, float[] fs, int fo, int[] corr, int ko,
+            boolean correct) {
         int cg = c / groups;
         int ocg = oc / groups;
         int k = cg * kh * kw;
@@ -120,6 +121,15 @@ public final class ConvKernels {
                             zx);
                     ScalarKernels.gemmExactI32(fs, fw + g * ocg * k, k, fs, fc, n, y, yg + y0 * ow, oh * ow, ocg, n,
                             k, fs, fg);
+                }
+                if (correct) {
+                    for (int i = 0; i < ocg; i++) {
+                        int r = corr[ko + g * ocg + i];
+                        int row = yg + i * oh * ow;
+                        for (int j = 0; j < oh * ow; j++) {
+                            y[row + j] -= r;
+                        }
+                    }
                 }
             }
         }

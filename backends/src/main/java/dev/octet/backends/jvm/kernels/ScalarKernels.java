@@ -328,12 +328,14 @@ public final class ScalarKernels {
 
     /**
      * C[m,n] (int32) = A[m,k] * B[k,n] (int8), where A is int8 or, with {@code aUnsigned}, uint8 entering
-     * centered (a - 128), so every operand is an int8 value: the caller folds the 128 into its zero-point
-     * correction. {@code narrowWeights} says that no weight is -128 (so a pair of products fits 16 bits, which the
-     * SIMD matrix-vector kernel uses); the scratches are used only by the SIMD variant.
+     * centered (a - 128), so every operand is an int8 value; with {@code correct}, the per-column correction
+     * {@code corr[ko + j]} (the zero points', the 128 included) is subtracted from every row. {@code narrowWeights}
+     * says that no weight is -128 (so a pair of products fits 16 bits, which the SIMD matrix-vector kernel uses);
+     * the scratches are used only by the SIMD variant.
      */
     public static void gemmU8S8(byte[] a, int ao, int lda, boolean aUnsigned, byte[] b, int bo, int ldb, int[] c,
-            int co, int ldc, int m, int n, int k, boolean narrowWeights, float[] scratch, int so, int[] ints, int io) {
+            int co, int ldc, int m, int n, int k, boolean narrowWeights, float[] scratch, int so, int[] ints, int io,
+            int[] corr, int ko, boolean correct) {
         int flip = aUnsigned ? 0x80 : 0;
         for (int i = 0; i < m; i++) {
             int ci = co + i * ldc;
@@ -347,6 +349,9 @@ public final class ScalarKernels {
                     c[ci + j] += av * b[bp + j];
                 }
             }
+        }
+        if (correct) {
+            subtractI32(c, co, ldc, m, n, corr, ko, 1);
         }
     }
 
@@ -421,15 +426,16 @@ public final class ScalarKernels {
     /**
      * ConvInteger, NCHW, the whole batch: y (int32, [batch, oc, oh, ow]) = sum over windows of x (uint8 with
      * {@code unsigned}, else int8; padding reads the zero point {@code zx}) times the int8 weights [oc, c/groups,
-     * kh, kw]; the caller subtracts zx * (weight row sum). Output rows go in bands of {@code bandRows} (im2col per
-     * band). Scratch: float from {@code fo} as {@link ConvKernels#convIntegerWidened} needs; for the SIMD
+     * kh, kw], less {@code corr[ko + channel]} with {@code correct} (zx * the weight row sum, so that the sums are
+     * of x - zx). Output rows go in bands of {@code bandRows} (im2col per band). Scratch: float from {@code fo} as {@link ConvKernels#convIntegerWidened} needs; for the SIMD
      * variant's machine-code path, bytes as {@link Avx2Gemm#conv} needs and ints as {@link Avx2Gemm#packWeights}.
      */
     public static void convInteger(byte[] x, int xo, boolean unsigned, byte[] w, int wo, int[] y, int yo, int batch,
             int groups, int c, int h, int wd, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oc,
-            int oh, int ow, int zx, int bandRows, float[] fs, int fo, byte[] bs, int bo, int[] is, int io) {
+            int oh, int ow, int zx, int bandRows, float[] fs, int fo, byte[] bs, int bo, int[] is, int io, int[] corr,
+            int ko, boolean correct) {
         ConvKernels.convIntegerWidened(x, xo, unsigned, w, wo, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw, ph, pw,
-                dh, dw, oc, oh, ow, zx, bandRows, fs, fo);
+                dh, dw, oc, oh, ow, zx, bandRows, fs, fo, corr, ko, correct);
     }
 
     // ---------------------------------------------------------------- element-wise

@@ -464,23 +464,26 @@ public final class VectorKernels {
 
     /**
      * C[m,n] (int32) = A[m,k] * B[k,n] (int8 weights); uint8 activations enter centered (a - 128), as in
-     * {@link ScalarKernels#gemmU8S8}. Up to 512 rows of K at a time, A is converted to float and B packed from bytes
+     * {@link ScalarKernels#gemmU8S8}, with its zero-point correction (on the machine-code path, while C leaves native
+     * memory). Up to 512 rows of K at a time, A is converted to float and B packed from bytes
      * into float panels; the exact float sums move to int32. Scratch: m*min(k,512) + m*n + GEMM_SCRATCH_FLOATS
      * floats and n ints. One to three rows stream the weights instead (batch-1 matrix-vector: bytes dominate),
      * in 16-bit arithmetic when the weights are narrow.
      */
     public static void gemmU8S8(byte[] a, int ao, int lda, boolean aUnsigned, byte[] b, int bo, int ldb, int[] c,
-            int co, int ldc, int m, int n, int k, boolean narrowWeights, float[] scratch, int so, int[] ints, int io) {
+            int co, int ldc, int m, int n, int k, boolean narrowWeights, float[] scratch, int so, int[] ints, int io,
+            int[] corr, int ko, boolean correct) {
         int flip = aUnsigned ? 0x80 : 0;
+        int corrMode = correct ? Avx2Gemm.PER_COLUMN : Avx2Gemm.NONE;
         if (AVX2_GEMM != null && Avx2Gemm.fitsInPlace(b.length, bo, ldb, n, k, Avx2Gemm.GEMV_COLUMNS)) {
             MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE, m < 4 ? Avx2Gemm.gemvWorkspaceBytes(n, k)
                     : Avx2Gemm.workspaceBytes(Avx2Gemm.packedInts(m, k), 0, m, n));
             MemorySegment weights = matrixWeights(b, bo,
                     (int) Avx2Gemm.extent(ldb, n, k, Avx2Gemm.GEMV_COLUMNS));
             if (m < 4) {
-                Avx2Gemm.gemv(a, ao, lda, flip, weights, 0, ldb, c, co, ldc, m, n, k, ws);
+                Avx2Gemm.gemv(a, ao, lda, flip, weights, 0, ldb, c, co, ldc, m, n, k, ws, corr, ko, corrMode);
             } else {
-                Avx2Gemm.gemm(a, ao, lda, flip, weights, 0, ldb, c, co, ldc, m, n, k, ws);
+                Avx2Gemm.gemm(a, ao, lda, flip, weights, 0, ldb, c, co, ldc, m, n, k, ws, corr, ko, corrMode);
             }
             // The kernels got raw addresses: keep the memory behind them alive until they are done.
             Reference.reachabilityFence(weights);
@@ -495,6 +498,7 @@ public final class VectorKernels {
                     gemvRow(a, ao + i * lda, flip, b, bo, ldb, c, co + i * ldc, n, k, scratch, so);
                 }
             }
+            subtractColumns(c, co, ldc, m, n, corr, ko, correct);
             return;
         }
         int as = so;
@@ -509,6 +513,39 @@ public final class VectorKernels {
             }
             gemm(scratch, as, kc, null, b, bo + p0 * ldb, ldb, scratch, cs, n, m, n, kc, false, scratch, ps);
             accumulate(scratch, cs, c, co, ldc, m, n, p0 == 0);
+        }
+        subtractColumns(c, co, ldc, m, n, corr, ko, correct);
+    }
+
+    /** C[i, j] -= corr[ko + j] with {@code correct}. */
+    private static void subtractColumns(int[] c, int co, int ldc, int m, int n, int[] corr, int ko, boolean correct) {
+        for (int i = 0; correct && i < m; i++) {
+            int ci = co + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[ci + j] -= corr[ko + j];
+            }
+        }
+    }
+
+    /**
+     * {@code n} int32 values of native memory at {@code from} of {@code ws} into c, less the zero-point correction:
+     * {@code corr[ko + j]} per column ({@link Avx2Gemm#PER_COLUMN}), {@code corr[ko]} for all
+     * ({@link Avx2Gemm#PER_ROW}), or none: the machine-code products' way out of native memory.
+     */
+    static void copyOut(MemorySegment ws, long from, int[] c, int co, int n, int[] corr, int ko, int mode) {
+        if (mode == Avx2Gemm.NONE) {
+            MemorySegment.copy(ws, ValueLayout.JAVA_INT, from, c, co, n);
+            return;
+        }
+        boolean perColumn = mode == Avx2Gemm.PER_COLUMN;
+        int r = corr[ko];
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            IntVector v = IntVector.fromMemorySegment(IS, ws, from + 4L * j, ByteOrder.LITTLE_ENDIAN);
+            (perColumn ? v.sub(IntVector.fromArray(IS, corr, ko + j)) : v.sub(r)).intoArray(c, co + j);
+        }
+        for (; j < n; j++) {
+            c[co + j] = ws.get(ValueLayout.JAVA_INT, from + 4L * j) - (perColumn ? corr[ko + j] : r);
         }
     }
 
@@ -669,7 +706,8 @@ public final class VectorKernels {
      */
     public static void convInteger(byte[] x, int xo, boolean unsigned, byte[] w, int wo, int[] y, int yo, int batch,
             int groups, int c, int h, int wd, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oc,
-            int oh, int ow, int zx, int bandRows, float[] fs, int fo, byte[] bs, int bo, int[] is, int io) {
+            int oh, int ow, int zx, int bandRows, float[] fs, int fo, byte[] bs, int bo, int[] is, int io, int[] corr,
+            int ko, boolean correct) {
         if (AVX2_GEMM != null) {
             int k = c / groups * kh * kw;
             int nb = Avx2Gemm.paddedColumns(bandRows * ow);
@@ -677,12 +715,12 @@ public final class VectorKernels {
                     Avx2Gemm.workspaceBytes(0, (long) (k + 1) * nb, oc / groups, nb));
             MemorySegment weights = packedConvWeights(w, wo, groups, oc / groups, k, is, io);
             Avx2Gemm.conv(x, xo, unsigned, weights, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw, ph, pw, dh, dw,
-                    oc, oh, ow, zx, bandRows, bs, bo, ws);
+                    oc, oh, ow, zx, bandRows, bs, bo, ws, corr, ko, correct ? Avx2Gemm.PER_ROW : Avx2Gemm.NONE);
             Reference.reachabilityFence(weights);
             Reference.reachabilityFence(ws);
         } else {
             ConvKernels.convIntegerWidened(x, xo, unsigned, w, wo, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw,
-                    ph, pw, dh, dw, oc, oh, ow, zx, bandRows, fs, fo);
+                    ph, pw, dh, dw, oc, oh, ow, zx, bandRows, fs, fo, corr, ko, correct);
         }
     }
 

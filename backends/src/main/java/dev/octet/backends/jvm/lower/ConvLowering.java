@@ -153,7 +153,7 @@ final class ConvLowering {
 
     /**
      * ConvInteger: one kernel call for the whole batch (exact float GEMMs, or the AVX2 int8 micro-kernels where the
-     * SIMD class installed them), then zp * (weight row sum) subtracted per image, group and output channel.
+     * SIMD class installed them), which also subtracts zp * (weight row sum) per output channel.
      */
     private static void convInteger(Node node, LoweringContext cx, Buffer xb, ElementType xt, Buffer weights,
             Buffer out, IntExpr batch, int groups, int c, int h, int w, int oc, int oh, int ow, Window win) {
@@ -161,7 +161,6 @@ final class ConvLowering {
         int cg = c / groups;
         int ocg = oc / groups;
         int k = cg * win.kh() * win.kw();
-        int pixels = oh * ow;
         int zx = LinearLowering.zeroPoint(cx, node, 2);
         int bandRows = bandRows(k, oh, ow);
         long band = (long) bandRows * ow;
@@ -169,21 +168,12 @@ final class ConvLowering {
                 + ocg * band + ScalarKernels.GEMM_SCRATCH_FLOATS));
         Buffer bytes = cx.scratch(Arena.I8, IntExpr.of((long) k * Avx2Gemm.paddedColumns((int) band)));
         Buffer ints = cx.scratch(Arena.I32, IntExpr.of(Avx2Gemm.packedInts(ocg, k)));
+        Buffer corr = zx == 0 ? ints : cx.weight(List.of(wv, zx, "rowsum"), rowSums(cx.constant(wv), oc, k, zx));
         cx.call("convInteger", xb, xt == ElementType.U8, weights, out, batch, IntExpr.of(groups), IntExpr.of(c),
                 IntExpr.of(h), IntExpr.of(w), IntExpr.of(win.kh()), IntExpr.of(win.kw()), IntExpr.of(win.sh()),
                 IntExpr.of(win.sw()), IntExpr.of(win.ph()), IntExpr.of(win.pw()), IntExpr.of(win.dh()),
                 IntExpr.of(win.dw()), IntExpr.of(oc), IntExpr.of(oh), IntExpr.of(ow), IntExpr.of(zx),
-                IntExpr.of(bandRows), floats, bytes, ints);
-        if (zx != 0) {
-            Buffer corr = cx.weight(List.of(wv, zx, "rowsum"), rowSums(cx.constant(wv), oc, k, zx));
-            IntExpr outImage = LoweringContext.perIndex(IntExpr.of((long) oc * pixels));
-            cx.loop(batch, () -> {
-                for (int g = 0; g < groups; g++) {
-                    cx.call("subtractI32", out.plus(outImage.plus((long) g * ocg * pixels)), IntExpr.of(pixels),
-                            IntExpr.of(ocg), IntExpr.of(pixels), corr.plus(IntExpr.of((long) g * ocg)), 2);
-                }
-            });
-        }
+                IntExpr.of(bandRows), floats, bytes, ints, corr, zx != 0);
     }
 
     /**

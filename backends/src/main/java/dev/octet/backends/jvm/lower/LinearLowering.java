@@ -154,21 +154,21 @@ final class LinearLowering {
         // (Avx2Gemm.fitsInPlace); ints: the 16-bit matrix-vector sums (the AVX2 kernels keep A in native memory).
         Buffer weights = cx.weight(List.of(b, "padded"), Arrays.copyOf(w, w.length + n + Avx2Gemm.GEMV_COLUMNS));
         Buffer ints = cx.scratch(Arena.I32, IntExpr.of(n));
-        cx.call("gemmU8S8", cx.in(a), IntExpr.of(k), unsigned, weights, IntExpr.of(n), out, IntExpr.of(n), rows,
-                IntExpr.of(n), IntExpr.of(k), narrow, scratch, ints);
         // The kernel multiplies uint8 activations centered (a - 128): sum((a - za) w) = sum((a - 128) w)
-        // - (za - 128) * colsum(w).
+        // - (za - 128) * colsum(w), the correction it subtracts.
         int shift = zeroPoint(cx, node, 2) - (unsigned ? 128 : 0);
+        Buffer corr = ints;
         if (shift != 0) {
-            int[] corr = new int[n];
+            int[] sums = new int[n];
             for (int p = 0; p < k; p++) {
                 for (int j = 0; j < n; j++) {
-                    corr[j] += shift * w[p * n + j];
+                    sums[j] += shift * w[p * n + j];
                 }
             }
-            cx.call("subtractI32", out, IntExpr.of(n), rows, IntExpr.of(n),
-                    cx.weight(List.of(b, shift, "colsum"), corr), 1);
+            corr = cx.weight(List.of(b, shift, "colsum"), sums);
         }
+        cx.call("gemmU8S8", cx.in(a), IntExpr.of(k), unsigned, weights, IntExpr.of(n), out, IntExpr.of(n), rows,
+                IntExpr.of(n), IntExpr.of(k), narrow, scratch, ints, corr, shift != 0);
     }
 
     /** A scalar zero-point operand (0 when absent); per-row zero points are not supported. */

@@ -59,10 +59,16 @@ class Avx2GemmTest {
         int ldc = n + 2;
         int[] expected = new int[1 + m * ldc];
         int[] actual = new int[1 + m * ldc];
-        ScalarKernels.gemmU8S8(a, 2, lda, unsigned, b, 1, ldb, expected, 1, ldc, m, n, k, false, null, 0, null, 0);
-        int[] ints = new int[3 + Avx2Gemm.packedInts(m, k) + n];
-        VectorKernels.gemmU8S8(a, 2, lda, unsigned, b, 1, ldb, actual, 1, ldc, m, n, k, false, null, 0, ints, 3);
-        assertArrayEquals(expected, actual, m + "x" + n + "x" + k + " unsigned=" + unsigned + " mode=" + mode);
+        // A zero-point correction per column (subtracted as C leaves native memory) in every other case.
+        boolean correct = (m + n + mode) % 2 == 0;
+        int[] corr = rng.ints(4 + n, -100_000, 100_000).toArray();
+        ScalarKernels.gemmU8S8(a, 2, lda, unsigned, b, 1, ldb, expected, 1, ldc, m, n, k, false, null, 0, null, 0,
+                corr, 4, correct);
+        int[] ints = new int[3 + n];
+        VectorKernels.gemmU8S8(a, 2, lda, unsigned, b, 1, ldb, actual, 1, ldc, m, n, k, false, null, 0, ints, 3,
+                corr, 4, correct);
+        assertArrayEquals(expected, actual, m + "x" + n + "x" + k + " unsigned=" + unsigned + " mode=" + mode
+                + " correct=" + correct);
     }
 
     private static void fill(byte[] v, int value, SplittableRandom rng) {
@@ -94,11 +100,13 @@ class Avx2GemmTest {
                     int[] expected = new int[2 * oc * h * w];
                     int[] actual = new int[2 * oc * h * w];
                     float[] fs = new float[oc * k + c * h * w + k * h * w + oc * h * w + 10_000];
+                    // Round 1 subtracts a per-channel zero-point correction.
+                    int[] corr = rng.ints(2 + oc, -50_000, 50_000).toArray();
                     ScalarKernels.convInteger(x, 0, true, wt, wo, expected, 0, 2, 1, c, h, w, 3, 3, 1, 1, 1, 1, 1, 1,
-                            oc, h, w, 7, h, fs, 0, null, 0, null, 0);
+                            oc, h, w, 7, h, fs, 0, null, 0, null, 0, corr, 2, round == 1);
                     VectorKernels.convInteger(x, 0, true, wt, wo, actual, 0, 2, 1, c, h, w, 3, 3, 1, 1, 1, 1, 1, 1,
                             oc, h, w, 7, h, fs, 0, new byte[k * Avx2Gemm.paddedColumns(h * w)], 0,
-                            new int[Avx2Gemm.packedInts(oc, k)], 0);
+                            new int[Avx2Gemm.packedInts(oc, k)], 0, corr, 2, round == 1);
                     assertArrayEquals(expected, actual, "round " + round + " offset " + wo);
                 }
             }
@@ -125,9 +133,9 @@ class Avx2GemmTest {
                         int[] expected = new int[rows * n];
                         int[] actual = new int[rows * n];
                         ScalarKernels.gemmU8S8(a, 0, k, true, b, bo, n, expected, 0, n, rows, n, k, false, null, 0,
-                                null, 0);
+                                null, 0, null, 0, false);
                         VectorKernels.gemmU8S8(a, 0, k, true, b, bo, n, actual, 0, n, rows, n, k, false, null, 0,
-                                new int[Avx2Gemm.packedInts(rows, k) + n], 0);
+                                new int[n], 0, null, 0, false);
                         assertArrayEquals(expected, actual, "round " + round + " offset " + bo + " rows " + rows);
                     }
                 }
