@@ -66,8 +66,6 @@ public final class VectorKernels {
     static final VectorShuffle<Float>[] ROTATIONS = rotations();
     /** Elements per chunk of erfF32's three passes (stays in L1). */
     static final int ERF_CHUNK = 1024;
-    static final double NUDGE_UP = 1 << 30;
-    static final double NUDGE_DOWN = 1 - (1 << 30);
     /** Columns of one chunk of the 16-bit matrix-vector kernel: a byte vector's worth. */
     static final int CH = 4 * L;
     /** As many bytes as a float vector has lanes (at least 64 bits). */
@@ -1070,118 +1068,151 @@ public final class VectorKernels {
     // ---------------------------------------------------------------- quantization
 
     /**
-     * y = clamp(zp + scale(acc, m, shift)) per channel, bit-exact with {@link FixedPoint#scale}. Vectors of
-     * accumulators below 2^21 in magnitude (int8 GEMM sums nearly always are) take an exact double-precision path:
-     * acc * m then fits 52 bits, so the nudged product divided by 2^31 and truncated is gemmlowp's high multiply;
-     * the rounding shift follows in int lanes. Lanes run along each channel's elements, or across channels when
-     * each channel has one element (fully-connected outputs). Results collect in int scratch
-     * ({@link ScalarKernels#REQUANTIZE_SCRATCH_INTS}) and are narrowed to bytes in a plain loop: extracting lanes
-     * one by one cost more than the arithmetic. Other vectors and channels go through the scalar definition.
+     * y = clamp(zp + scale(acc, m, shift)) per channel, bit-exact with {@link FixedPoint#scale}. gemmlowp's two
+     * roundings collapse into one floor: its high multiply is floor((acc*m + 2^30) / 2^31) (the nudge and the
+     * truncation toward zero agree with that for either sign), and dividing that by 2^s rounding half away from zero
+     * is floor((x + 2^(s-1) - [x < 0]) / 2^s), where x < 0 exactly when acc*m < -2^30; nested floors of integer
+     * offsets merge, so the result is floor((acc*m + 2^30 + 2^(30+s) - [acc*m < -2^30] * 2^31) / 2^(31+s)). In
+     * double precision that is exact for chunks whose accumulators lie below 2^20 in magnitude (int8 GEMM sums
+     * nearly always do) and shifts in [1, 20]: acc*m fits 51 bits, adding 2^52 makes the floor a truncation of a
+     * positive value, and scaling by 2^-(31+s) is exact. Lanes run along each channel's elements, or across
+     * channels when each has one element (fully-connected outputs); results collect in int scratch
+     * ({@link ScalarKernels#REQUANTIZE_SCRATCH_INTS}) and narrow to bytes a vector at a time. Other chunks and
+     * channels go through the scalar definition.
      */
     public static void requantize(int[] acc, int ao, byte[] y, int yo, int outer, int channels, int inner,
             int[] mult, int mo, int[] shift, int sho, int zp, int lo, int hi, int[] scratch, int sco) {
+        int chunk = ScalarKernels.REQUANTIZE_SCRATCH_INTS;
         int i = 0;
         for (int o = 0; o < outer; o++) {
             if (inner == 1) {
-                requantizeAcross(acc, ao + i, y, yo + i, channels, mult, mo, shift, sho, zp, lo, hi, scratch, sco);
+                for (int c0 = 0; c0 < channels; c0 += chunk) {
+                    int n = Math.min(chunk, channels - c0);
+                    if (exactRange(acc, ao + i + c0, n) && exactShifts(shift, sho + c0, n)) {
+                        requantizeAcross(acc, ao + i + c0, n, mult, mo + c0, shift, sho + c0, zp, lo, hi, scratch,
+                                sco);
+                        narrow(scratch, sco, y, yo + i + c0, n);
+                    } else {
+                        for (int c = c0; c < c0 + n; c++) {
+                            y[yo + i + c] = ScalarMath.requantize(acc[ao + i + c], mult[mo + c], shift[sho + c], zp,
+                                    lo, hi);
+                        }
+                    }
+                }
                 i += channels;
                 continue;
             }
             for (int c = 0; c < channels; c++) {
                 int m = mult[mo + c];
                 int s = shift[sho + c];
-                int e = 0;
-                if (s > 0 && s < 31) {
-                    while (e < inner) {
-                        int n = Math.min(ScalarKernels.REQUANTIZE_SCRATCH_INTS, inner - e);
-                        int done = requantizeExact(acc, ao + i + e, n, m, s, zp, lo, hi, scratch, sco);
-                        narrow(scratch, sco, y, yo + i + e, done);
-                        e += done;
-                        if (done < n) {
-                            break;
+                for (int e = 0; e < inner; e += chunk) {
+                    int n = Math.min(chunk, inner - e);
+                    if (s >= 1 && s <= 20 && exactRange(acc, ao + i + e, n)) {
+                        requantizeAlong(acc, ao + i + e, n, m, s, zp, lo, hi, scratch, sco);
+                        narrow(scratch, sco, y, yo + i + e, n);
+                    } else {
+                        for (int u = e; u < e + n; u++) {
+                            y[yo + i + u] = ScalarMath.requantize(acc[ao + i + u], m, s, zp, lo, hi);
                         }
                     }
-                }
-                for (; e < inner; e++) {
-                    y[yo + i + e] = ScalarMath.requantize(acc[ao + i + e], m, s, zp, lo, hi);
                 }
                 i += inner;
             }
         }
     }
 
+    /** Whether n accumulators from ao all lie in (-2^20, 2^20), the range of the exact double path. */
+    private static boolean exactRange(int[] acc, int ao, int n) {
+        IntVector min = IntVector.zero(IS);
+        IntVector max = IntVector.zero(IS);
+        int e = 0;
+        for (; e + L <= n; e += L) {
+            IntVector a = IntVector.fromArray(IS, acc, ao + e);
+            min = min.min(a);
+            max = max.max(a);
+        }
+        int lo = min.reduceLanes(VectorOperators.MIN);
+        int hi = max.reduceLanes(VectorOperators.MAX);
+        for (; e < n; e++) {
+            lo = Math.min(lo, acc[ao + e]);
+            hi = Math.max(hi, acc[ao + e]);
+        }
+        return lo > -(1 << 20) && hi < 1 << 20;
+    }
+
+    private static boolean exactShifts(int[] shift, int sho, int n) {
+        for (int e = 0; e < n; e++) {
+            if (shift[sho + e] < 1 || shift[sho + e] > 20) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Ints to bytes, a vector at a time where a byte vector has as many lanes as an int vector. */
     private static void narrow(int[] t, int to, byte[] y, int yo, int n) {
-        for (int j = 0; j < n; j++) {
+        int j = 0;
+        if (LANE_BYTES.length() == L) {
+            for (; j + L <= n; j += L) {
+                ((ByteVector) IntVector.fromArray(IS, t, to + j).convertShape(VectorOperators.I2B, LANE_BYTES, 0))
+                        .intoArray(y, yo + j);
+            }
+        }
+        for (; j < n; j++) {
             y[yo + j] = (byte) t[to + j];
         }
     }
 
     /**
-     * The vector part of {@link #requantize} for n elements of one channel, into t; returns how many elements it
-     * did (whole vectors, up to the first vector out of the exact range).
+     * {@link #requantize}'s exact path for n elements of one channel (multiplier m, shift s in [1, 20]; every
+     * accumulator in range) into t. Ints as many as the doubles of a vector: every conversion keeps its lane count,
+     * which C2 compiles to one instruction (conversions between lane counts go through slow generic code).
      */
-    private static int requantizeExact(int[] acc, int ao, int n, int m, int s, int zp, int lo, int hi, int[] t,
+    private static void requantizeAlong(int[] acc, int ao, int n, int m, int s, int zp, int lo, int hi, int[] t,
             int to) {
-        int rounding = (1 << s) - 1;
+        double positive = 0x1p52 + 0x1p30 + Math.scalb(1.0, 30 + s);
+        double negative = positive - 0x1p31;
+        double down = Math.scalb(1.0, -31 - s);
+        int offset = zp - (1 << (21 - s)); // 2^52 / 2^(31+s) comes back out, the zero point goes in
         int step = DS.length();
         int e = 0;
-        // Ints as many as the doubles of a vector: every conversion keeps its lane count, which C2 compiles to one
-        // instruction (conversions between lane counts go through slow generic code).
         for (; e + step <= n; e += step) {
-            IntVector a = IntVector.fromArray(DI, acc, ao + e);
-            if (a.add(1 << 21).compare(VectorOperators.UGE, 1 << 22).anyTrue()) {
-                break;
-            }
-            DoubleVector p = ((DoubleVector) a.convertShape(VectorOperators.I2D, DS, 0)).mul(m);
-            p = p.add(NUDGE_UP).blend(p.add(NUDGE_DOWN), p.compare(VectorOperators.LT, 0)).mul(0x1p-31);
-            IntVector high = (IntVector) p.convertShape(VectorOperators.D2I, DI, 0);
-            // Divide by 2^s rounding to nearest, ties away from zero (FixedPoint.roundingDivideByPowerOfTwo).
-            IntVector threshold = IntVector.broadcast(DI, rounding >> 1);
-            threshold = threshold.blend(threshold.add(1), high.compare(VectorOperators.LT, 0));
-            IntVector r = high.lanewise(VectorOperators.ASHR, s);
-            r.blend(r.add(1), high.and(rounding).compare(VectorOperators.GT, threshold)).add(zp).max(lo).min(hi)
+            DoubleVector p = ((DoubleVector) IntVector.fromArray(DI, acc, ao + e)
+                    .convertShape(VectorOperators.I2D, DS, 0)).mul(m);
+            p = p.add(DoubleVector.broadcast(DS, positive).blend(negative, p.compare(VectorOperators.LT, -0x1p30)));
+            ((IntVector) p.mul(down).convertShape(VectorOperators.D2I, DI, 0)).add(offset).max(lo).min(hi)
                     .intoArray(t, to + e);
         }
-        return e;
+        for (; e < n; e++) {
+            t[to + e] = ScalarMath.requantize(acc[ao + e], m, s, zp, lo, hi);
+        }
     }
 
     /**
-     * {@link #requantize} of one row of n channels with one element each: lanes across channels, each with its
-     * own multiplier and shift. Vectors with a shift outside (0, 31) or an accumulator out of the exact range go
-     * scalar.
+     * {@link #requantize}'s exact path for one row of n channels with one element each: lanes across channels, each
+     * with its own multiplier and shift (all in [1, 20]; every accumulator in range), into t.
      */
-    private static void requantizeAcross(int[] acc, int ao, byte[] y, int yo, int n, int[] mult, int mo,
-            int[] shift, int sho, int zp, int lo, int hi, int[] t, int to) {
+    private static void requantizeAcross(int[] acc, int ao, int n, int[] mult, int mo, int[] shift, int sho,
+            int zp, int lo, int hi, int[] t, int to) {
         int step = DS.length();
-        int chunk = ScalarKernels.REQUANTIZE_SCRATCH_INTS;
-        for (int c0 = 0; c0 < n; c0 += chunk) {
-            int len = Math.min(chunk, n - c0);
-            int e = 0;
-            for (; e + step <= len; e += step) {
-                int c = c0 + e;
-                IntVector a = IntVector.fromArray(DI, acc, ao + c);
-                IntVector s = IntVector.fromArray(DI, shift, sho + c);
-                if (a.add(1 << 21).compare(VectorOperators.UGE, 1 << 22)
-                        .or(s.sub(1).compare(VectorOperators.UGE, 30)).anyTrue()) {
-                    break;
-                }
-                DoubleVector m = (DoubleVector) IntVector.fromArray(DI, mult, mo + c)
-                        .convertShape(VectorOperators.I2D, DS, 0);
-                DoubleVector p = ((DoubleVector) a.convertShape(VectorOperators.I2D, DS, 0)).mul(m);
-                p = p.add(NUDGE_UP).blend(p.add(NUDGE_DOWN), p.compare(VectorOperators.LT, 0)).mul(0x1p-31);
-                IntVector high = (IntVector) p.convertShape(VectorOperators.D2I, DI, 0);
-                IntVector rounding = IntVector.broadcast(DI, 1).lanewise(VectorOperators.LSHL, s).sub(1);
-                IntVector threshold = rounding.lanewise(VectorOperators.ASHR, 1);
-                threshold = threshold.blend(threshold.add(1), high.compare(VectorOperators.LT, 0));
-                IntVector r = high.lanewise(VectorOperators.ASHR, s);
-                r.blend(r.add(1), high.and(rounding).compare(VectorOperators.GT, threshold)).add(zp).max(lo).min(hi)
-                        .intoArray(t, to + e);
-            }
-            narrow(t, to, y, yo + c0, e);
-            for (; e < len; e++) {
-                int c = c0 + e;
-                y[yo + c] = ScalarMath.requantize(acc[ao + c], mult[mo + c], shift[sho + c], zp, lo, hi);
-            }
+        int e = 0;
+        for (; e + step <= n; e += step) {
+            IntVector s = IntVector.fromArray(DI, shift, sho + e);
+            DoubleVector pow = (DoubleVector) IntVector.broadcast(DI, 1).lanewise(VectorOperators.LSHL, s)
+                    .convertShape(VectorOperators.I2D, DS, 0);
+            DoubleVector m = (DoubleVector) IntVector.fromArray(DI, mult, mo + e)
+                    .convertShape(VectorOperators.I2D, DS, 0);
+            DoubleVector p = ((DoubleVector) IntVector.fromArray(DI, acc, ao + e)
+                    .convertShape(VectorOperators.I2D, DS, 0)).mul(m);
+            DoubleVector positive = pow.mul(0x1p30).add(0x1p52 + 0x1p30);
+            p = p.add(positive.blend(positive.sub(0x1p31), p.compare(VectorOperators.LT, -0x1p30)));
+            IntVector offset = IntVector.broadcast(DI, zp).sub(IntVector.broadcast(DI, 1 << 21)
+                    .lanewise(VectorOperators.ASHR, s));
+            ((IntVector) p.div(pow).mul(0x1p-31).convertShape(VectorOperators.D2I, DI, 0)).add(offset).max(lo)
+                    .min(hi).intoArray(t, to + e);
+        }
+        for (; e < n; e++) {
+            t[to + e] = ScalarMath.requantize(acc[ao + e], mult[mo + e], shift[sho + e], zp, lo, hi);
         }
     }
 
