@@ -14,6 +14,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -56,8 +57,9 @@ public final class VectorKernels {
     /** Shorts and ints of the same vector width: the 16-bit matrix-vector kernel. */
     static final VectorSpecies<Short> SS = VectorSpecies.of(short.class, FS.vectorShape());
     static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, FS.vectorShape());
-    /** Doubles of the vector width, and as many ints: the exact requantization. */
+    /** Doubles and longs of the vector width, and as many ints: the exact requantization. */
     static final VectorSpecies<Double> DS = VectorSpecies.of(double.class, FS.vectorShape());
+    static final VectorSpecies<Long> DL = VectorSpecies.of(long.class, FS.vectorShape());
     static final VectorSpecies<Integer> DI = VectorSpecies.of(int.class,
             VectorShape.forBitSize(Math.max(64, FS.vectorBitSize() / 2)));
     /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to an integer, ties to even. */
@@ -1102,12 +1104,13 @@ public final class VectorKernels {
     public static void requantize(int[] acc, int ao, byte[] y, int yo, int outer, int channels, int inner,
             int[] mult, int mo, int[] shift, int sho, int zp, int lo, int hi, int[] scratch, int sco) {
         int chunk = ScalarKernels.REQUANTIZE_SCRATCH_INTS;
+        boolean shiftsExact = inner == 1 && exactShifts(shift, sho, channels);
         int i = 0;
         for (int o = 0; o < outer; o++) {
             if (inner == 1) {
                 for (int c0 = 0; c0 < channels; c0 += chunk) {
                     int n = Math.min(chunk, channels - c0);
-                    if (exactRange(acc, ao + i + c0, n) && exactShifts(shift, sho + c0, n)) {
+                    if (shiftsExact && exactRange(acc, ao + i + c0, n)) {
                         requantizeAcross(acc, ao + i + c0, n, mult, mo + c0, shift, sho + c0, zp, lo, hi, scratch,
                                 sco);
                         narrow(scratch, sco, y, yo + i + c0, n);
@@ -1219,6 +1222,9 @@ public final class VectorKernels {
             IntVector s = IntVector.fromArray(DI, shift, sho + e);
             DoubleVector pow = (DoubleVector) IntVector.broadcast(DI, 1).lanewise(VectorOperators.LSHL, s)
                     .convertShape(VectorOperators.I2D, DS, 0);
+            // 2^-(31+s) from its exponent bits: a multiplication, not a division by pow.
+            DoubleVector down = ((LongVector) s.convertShape(VectorOperators.I2L, DL, 0)).neg()
+                    .add(1023 - 31).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
             DoubleVector m = (DoubleVector) IntVector.fromArray(DI, mult, mo + e)
                     .convertShape(VectorOperators.I2D, DS, 0);
             DoubleVector p = ((DoubleVector) IntVector.fromArray(DI, acc, ao + e)
@@ -1227,8 +1233,8 @@ public final class VectorKernels {
             p = p.add(positive.blend(positive.sub(0x1p31), p.compare(VectorOperators.LT, -0x1p30)));
             IntVector offset = IntVector.broadcast(DI, zp).sub(IntVector.broadcast(DI, 1 << 21)
                     .lanewise(VectorOperators.ASHR, s));
-            ((IntVector) p.div(pow).mul(0x1p-31).convertShape(VectorOperators.D2I, DI, 0)).add(offset).max(lo)
-                    .min(hi).intoArray(t, to + e);
+            ((IntVector) p.mul(down).convertShape(VectorOperators.D2I, DI, 0)).add(offset).max(lo).min(hi)
+                    .intoArray(t, to + e);
         }
         for (; e < n; e++) {
             t[to + e] = ScalarMath.requantize(acc[ao + e], mult[mo + e], shift[sho + e], zp, lo, hi);
