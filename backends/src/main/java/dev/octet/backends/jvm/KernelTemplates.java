@@ -2,7 +2,6 @@ package dev.octet.backends.jvm;
 
 import dev.octet.backends.jvm.kernels.Avx2Gemm;
 import dev.octet.backends.jvm.kernels.ConvKernels;
-import dev.octet.backends.jvm.kernels.PoolKernels;
 import dev.octet.backends.jvm.kernels.ExecutableMemory;
 import dev.octet.backends.jvm.kernels.ScalarKernels;
 import dev.octet.backends.jvm.kernels.X86Encoder;
@@ -40,7 +39,6 @@ final class KernelTemplates {
     static final ClassModel VECTOR = parse(VectorKernels.class);
     /** Kernels both classes hold; in the SIMD class their calls to scalar kernels go to the SIMD ones. */
     private static final ClassModel CONV = parse(ConvKernels.class);
-    private static final ClassModel POOL = parse(PoolKernels.class);
     /** The run-time machine-code kernels the SIMD class installs where the CPU allows. */
     private static final ClassModel AVX2_GEMM = parse(Avx2Gemm.class);
     private static final ClassModel EXECUTABLE_MEMORY = parse(ExecutableMemory.class);
@@ -49,11 +47,10 @@ final class KernelTemplates {
     private static final ClassModel ACTIVATION_MATH = parse(ActivationMath.class);
     /** What the model class holds: the scalar kernels and the IR's scalar math they share with the evaluator. */
     private static final ClassModel FIXED_POINT = parse(FixedPoint.class);
-    static final List<ClassModel> MODEL_CLASS = List.of(SCALAR, CONV, POOL, SCALAR_MATH, ACTIVATION_MATH,
-            FIXED_POINT);
+    static final List<ClassModel> MODEL_CLASS = List.of(SCALAR, CONV, SCALAR_MATH, ACTIVATION_MATH, FIXED_POINT);
     /** The SIMD kernels, with the scalar math their vector loops fall back to where they do not apply. */
-    static final List<ClassModel> SIMD_CLASS = List.of(VECTOR, CONV, POOL, AVX2_GEMM, EXECUTABLE_MEMORY,
-            X86_ENCODER, SCALAR_MATH, ACTIVATION_MATH, FIXED_POINT);
+    static final List<ClassModel> SIMD_CLASS = List.of(VECTOR, CONV, AVX2_GEMM, EXECUTABLE_MEMORY, X86_ENCODER,
+            SCALAR_MATH, ACTIVATION_MATH, FIXED_POINT);
     private static final ClassDesc FLOAT_VECTOR = ClassDesc.of("jdk.incubator.vector.FloatVector");
     /** The kernels a lowering may call: the model class's public template methods. */
     private static final Map<String, MethodTypeDesc> PUBLIC_SCALAR = publicMethods(List.of(SCALAR, CONV));

@@ -66,11 +66,6 @@ public final class VectorKernels {
     static final float ROUND_MAGIC = 12582912f;
     /** Rotations by L/2, L/4, ..., 1 lanes: a fixed tree for lane sums (layerNormF32). */
     static final VectorShuffle<Float>[] ROTATIONS = rotations();
-    /** The even (odd) lanes of two int vectors, the first's in the low half: a 2-wide horizontal pick. */
-    static final VectorShuffle<Integer> EVEN_INTS = pairs(IS, 0);
-    static final VectorShuffle<Integer> ODD_INTS = pairs(IS, 1);
-    static final VectorShuffle<Float> EVEN_FLOATS = pairs(FS, 0);
-    static final VectorShuffle<Float> ODD_FLOATS = pairs(FS, 1);
     /** Elements per chunk of erfF32's three passes (stays in L1). */
     static final int ERF_CHUNK = 1024;
     /** Columns of one chunk of the 16-bit matrix-vector kernel: a byte vector's worth. */
@@ -118,20 +113,6 @@ public final class VectorKernels {
             r[i] = VectorShuffle.iota(FS, k, 1, true);
         }
         return r;
-    }
-
-    /**
-     * Lanes 2i + parity of the concatenation of two vectors: indices past the first vector are exceptional
-     * (negative), which a two-vector rearrange takes from the second.
-     */
-    private static <E> VectorShuffle<E> pairs(VectorSpecies<E> species, int parity) {
-        int n = species.length();
-        int[] lanes = new int[n];
-        for (int i = 0; i < n; i++) {
-            int j = 2 * i + parity;
-            lanes[i] = j < n ? j : j - 2 * n;
-        }
-        return VectorShuffle.fromArray(species, lanes, 0);
     }
 
     /** "requested bits -> used bits" of the vector width, for the load-time report. */
@@ -1238,59 +1219,6 @@ public final class VectorKernels {
         }
         for (; e < n; e++) {
             t[to + e] = ScalarMath.requantize(acc[ao + e], mult[mo + e], shift[sho + e], zp, lo, hi);
-        }
-    }
-
-    /**
-     * {@link ScalarKernels#maxPool2d}: the 2x2, stride-2 window of int32 and float planes a vector of outputs at a
-     * time (the maximum of two input rows, then of each column pair, gathered by two-vector shuffles); other
-     * windows and byte planes as {@link PoolKernels} does. Float maxima follow Math.max in any order.
-     */
-    public static void maxPool2d(Object x, int xo, boolean unsigned, Object y, int yo, int planes, int h, int w,
-            int kh, int kw, int sh, int sw, int oh, int ow) {
-        if (kh != 2 || kw != 2 || sh != 2 || sw != 2 || x instanceof byte[]) {
-            PoolKernels.maxPoolInside(x, xo, unsigned, y, yo, planes, h, w, kh, kw, sh, sw, oh, ow);
-            return;
-        }
-        for (int p = 0; p < planes; p++) {
-            for (int oy = 0; oy < oh; oy++) {
-                int r0 = xo + (p * h + 2 * oy) * w;
-                int out = yo + (p * oh + oy) * ow;
-                if (x instanceof int[] xi) {
-                    maxPairsI32(xi, r0, r0 + w, (int[]) y, out, ow);
-                } else {
-                    maxPairsF32((float[]) x, r0, r0 + w, (float[]) y, out, ow);
-                }
-            }
-        }
-    }
-
-    /** y[j] = max of x[r0 + 2j], x[r0 + 2j + 1], x[r1 + 2j], x[r1 + 2j + 1], for j in [0, n). */
-    private static void maxPairsI32(int[] x, int r0, int r1, int[] y, int yo, int n) {
-        int j = 0;
-        for (; j + L <= n; j += L) {
-            IntVector a = IntVector.fromArray(IS, x, r0 + 2 * j).max(IntVector.fromArray(IS, x, r1 + 2 * j));
-            IntVector b = IntVector.fromArray(IS, x, r0 + 2 * j + L).max(IntVector.fromArray(IS, x, r1 + 2 * j + L));
-            a.rearrange(EVEN_INTS, b).max(a.rearrange(ODD_INTS, b)).intoArray(y, yo + j);
-        }
-        for (; j < n; j++) {
-            int c = 2 * j;
-            y[yo + j] = Math.max(Math.max(x[r0 + c], x[r1 + c]), Math.max(x[r0 + c + 1], x[r1 + c + 1]));
-        }
-    }
-
-    /** {@link #maxPairsI32} on floats. */
-    private static void maxPairsF32(float[] x, int r0, int r1, float[] y, int yo, int n) {
-        int j = 0;
-        for (; j + L <= n; j += L) {
-            FloatVector a = FloatVector.fromArray(FS, x, r0 + 2 * j).max(FloatVector.fromArray(FS, x, r1 + 2 * j));
-            FloatVector b = FloatVector.fromArray(FS, x, r0 + 2 * j + L)
-                    .max(FloatVector.fromArray(FS, x, r1 + 2 * j + L));
-            a.rearrange(EVEN_FLOATS, b).max(a.rearrange(ODD_FLOATS, b)).intoArray(y, yo + j);
-        }
-        for (; j < n; j++) {
-            int c = 2 * j;
-            y[yo + j] = Math.max(Math.max(x[r0 + c], x[r1 + c]), Math.max(x[r0 + c + 1], x[r1 + c + 1]));
         }
     }
 
