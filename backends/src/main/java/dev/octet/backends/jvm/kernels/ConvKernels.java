@@ -1,8 +1,9 @@
 package dev.octet.backends.jvm.kernels;
 
 /**
- * Convolution pieces shared by the model class and the SIMD class: im2col for float and byte images, and the
- * integer convolution's band loop over exact float GEMMs. The code generator copies this template into both;
+ * Convolution and integer-GEMM pieces shared by the model class and the SIMD class: im2col for float and byte
+ * images, the integer convolution's band loop over exact float GEMMs, and the zero-point subtraction of the
+ * integer kernels' Java paths. The code generator copies this template into both;
  * in the SIMD class its calls to {@link ScalarKernels} kernels land on the {@link VectorKernels} ones of the same
  * signature (KernelTemplates), so one loop serves both. A kernel template: static methods only, no static
  * initializer, no lambdas.
@@ -123,13 +124,25 @@ public final class ConvKernels {
                             k, fs, fg);
                 }
                 if (correct) {
-                    for (int i = 0; i < ocg; i++) {
-                        int r = corr[ko + g * ocg + i];
-                        int row = yg + i * oh * ow;
-                        for (int j = 0; j < oh * ow; j++) {
-                            y[row + j] -= r;
-                        }
-                    }
+                    subtractI32(y, yg, oh * ow, ocg, oh * ow, corr, ko + g * ocg, 2);
+                }
+            }
+        }
+    }
+
+    /** Subtracts a per-column (mode 1) or per-row (mode 2) correction from int32 C[m,n]: zero points. */
+    public static void subtractI32(int[] c, int co, int ldc, int m, int n, int[] corr, int ko, int mode) {
+        // One loop per mode: C2 vectorizes each, not a loop choosing the operand per element.
+        for (int i = 0; i < m; i++) {
+            int ci = co + i * ldc;
+            if (mode == 1) {
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] -= corr[ko + j];
+                }
+            } else {
+                int r = corr[ko + i];
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] -= r;
                 }
             }
         }

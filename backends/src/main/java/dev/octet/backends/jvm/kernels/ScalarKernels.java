@@ -351,7 +351,7 @@ public final class ScalarKernels {
             }
         }
         if (correct) {
-            subtractI32(c, co, ldc, m, n, corr, ko, 1);
+            ConvKernels.subtractI32(c, co, ldc, m, n, corr, ko, 1);
         }
     }
 
@@ -393,24 +393,6 @@ public final class ScalarKernels {
                     v += bias[bo + i];
                 }
                 c[ci + j] = ScalarMath.activate(v, act, p0, p1);
-            }
-        }
-    }
-
-    /** Subtracts a per-column (mode 1) or per-row (mode 2) correction from int32 C[m,n]: zero points. */
-    public static void subtractI32(int[] c, int co, int ldc, int m, int n, int[] corr, int ko, int mode) {
-        // One loop per mode: C2 vectorizes each, not a loop choosing the operand per element.
-        for (int i = 0; i < m; i++) {
-            int ci = co + i * ldc;
-            if (mode == 1) {
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] -= corr[ko + j];
-                }
-            } else {
-                int r = corr[ko + i];
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] -= r;
-                }
             }
         }
     }

@@ -498,7 +498,9 @@ public final class VectorKernels {
                     gemvRow(a, ao + i * lda, flip, b, bo, ldb, c, co + i * ldc, n, k, scratch, so);
                 }
             }
-            subtractColumns(c, co, ldc, m, n, corr, ko, correct);
+            if (correct) {
+                ConvKernels.subtractI32(c, co, ldc, m, n, corr, ko, Avx2Gemm.PER_COLUMN);
+            }
             return;
         }
         int as = so;
@@ -514,16 +516,8 @@ public final class VectorKernels {
             gemm(scratch, as, kc, null, b, bo + p0 * ldb, ldb, scratch, cs, n, m, n, kc, false, scratch, ps);
             accumulate(scratch, cs, c, co, ldc, m, n, p0 == 0);
         }
-        subtractColumns(c, co, ldc, m, n, corr, ko, correct);
-    }
-
-    /** C[i, j] -= corr[ko + j] with {@code correct}. */
-    private static void subtractColumns(int[] c, int co, int ldc, int m, int n, int[] corr, int ko, boolean correct) {
-        for (int i = 0; correct && i < m; i++) {
-            int ci = co + i * ldc;
-            for (int j = 0; j < n; j++) {
-                c[ci + j] -= corr[ko + j];
-            }
+        if (correct) {
+            ConvKernels.subtractI32(c, co, ldc, m, n, corr, ko, Avx2Gemm.PER_COLUMN);
         }
     }
 
