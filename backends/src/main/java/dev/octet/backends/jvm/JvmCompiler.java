@@ -45,7 +45,7 @@ public final class JvmCompiler {
      */
     static final String BACKEND_PIPELINE = "pool-before-requantize";
 
-    private static Graph forBackend(Graph graph) {
+    static Graph forBackend(Graph graph) {
         Graph g = graph.copy();
         PassManager.of(BACKEND_PIPELINE).run(g);
         return g;

@@ -2,15 +2,17 @@ package dev.octet.backends.jvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.octet.ir.text.IrTextParser;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which kernel calls the lowering emits for dynamically quantized models: each MatMulInteger's float epilogue
- * (Mul, Sub, Cast, Mul, Mul, bias Add) is one dequantizeRows call. That the fused models still equal the reference
- * evaluator bit for bit is CompiledModelsTest's job.
+ * Which kernel calls the lowering emits: each MatMulInteger's float epilogue of dynamic quantization (Mul, Sub,
+ * Cast, Mul, Mul, bias Add) is one dequantizeRows call; a static CNN's ConvInteger, MaxPool and bias Add are one
+ * convIntegerMaxPool call. That the fused models still equal the reference evaluator bit for bit is the job of
+ * CompiledModelsTest and OpKernelsTest.
  */
 class LoweringFusionTest {
     @Test
@@ -24,6 +26,30 @@ class LoweringFusionTest {
         Map<String, Integer> transformer = calls(LoweredModel.lower(TestModels.get("transformer-dynamic")).steps());
         assertEquals(transformer.get("gemmU8S8"), transformer.get("dequantizeRows"), transformer.toString());
         assertEquals(null, transformer.get("castI32F32"), transformer.toString());
+    }
+
+    @Test
+    void staticCnnPoolsAndBiasesInsideItsConvolutions() {
+        for (String model : List.of("cnn-static", "cnn-qat")) {
+            Map<String, Integer> cnn = calls(LoweredModel.lower(JvmCompiler.forBackend(TestModels.get(model))).steps());
+            assertEquals(2, cnn.get("convIntegerMaxPool"), model + " " + cnn);
+            assertEquals(null, cnn.get("convInteger"), model + " " + cnn);
+            assertEquals(null, cnn.get("maxPool2d"), model + " " + cnn);
+        }
+        Map<String, Integer> cnn = calls(LoweredModel.lower(JvmCompiler.forBackend(TestModels.get("cnn-static")))
+                .steps());
+        // Of the four int32 bias Adds, the convolutions' went into their calls; the two FC layers' are left.
+        assertEquals(2, cnn.get("binary"), cnn.toString());
+    }
+
+    @Test
+    void overlappingPoolWindowsStayAPoolOfTheirOwn() {
+        // 3x3 windows every 2: a pooled row straddles bands of whole strides, so the kernel cannot pool them.
+        String ir = OpKernelsTest.convPool(new int[] {3, 17, 13, 5, 3, 1, 1}, "u8", 3, 2, true);
+        Map<String, Integer> counts = calls(LoweredModel.lower(IrTextParser.parse(ir, "t")).steps());
+        assertEquals(1, counts.get("convInteger"), counts.toString());
+        assertEquals(1, counts.get("maxPool2d"), counts.toString());
+        assertEquals(null, counts.get("convIntegerMaxPool"), counts.toString());
     }
 
     private static Map<String, Integer> calls(List<Step> steps) {

@@ -63,6 +63,22 @@ class OpKernelsTest {
             }
             out.add(Arguments.of("Conv f32 " + shape, conv(c, "f32"), 3, false));
         }
+        // ConvInteger, MaxPool and a per-channel bias Add: one call (ConvPoolFusion) wherever windows are no larger
+        // than their strides. Rows: c, h, w, oc, k, pad, group; then pool kernel, stride, bias. Odd conv outputs
+        // leave a row and a column out of every window; several im2col bands (64x33x31) end on whole strides;
+        // 3x3 windows every 2 are not fused and pin the unfused path against the same reference.
+        Object[][] convPools = {{new int[] {1, 28, 28, 16, 3, 1, 1}, 2, 2, true}, {new int[] {3, 17, 13, 5, 3, 1, 1}, 2, 2, true},
+            {new int[] {16, 14, 14, 32, 3, 1, 1}, 2, 2, false}, {new int[] {4, 19, 23, 6, 3, 1, 2}, 3, 3, true},
+            {new int[] {5, 11, 15, 7, 1, 0, 1}, 2, 3, true}, {new int[] {64, 33, 31, 7, 3, 1, 1}, 2, 2, true},
+            {new int[] {3, 17, 13, 5, 3, 1, 1}, 3, 2, true}, {new int[] {2, 9, 9, 3, 3, 0, 1}, 1, 1, true}};
+        for (Object[] cp : convPools) {
+            int[] c = (int[]) cp[0];
+            for (String type : List.of("u8", "i8")) {
+                out.add(Arguments.of("ConvInteger+MaxPool " + type + " " + Arrays.toString(c) + " pool " + cp[1]
+                        + " stride " + cp[2] + (((boolean) cp[3]) ? " bias" : ""),
+                        convPool(c, type, (int) cp[1], (int) cp[2], (boolean) cp[3]), 3, true));
+            }
+        }
         // Requantize after a convolution whose sums cross 2^21 (the SIMD kernel's exact double path and its
         // scalar fallback), per channel: shifts 0, negative and >= 31 as well as ordinary ones; results mostly inside
         // the clamp. Rounding ties are tested on the kernel itself (RequantizeKernelTest).
@@ -193,6 +209,38 @@ class OpKernelsTest {
                   return %y
                 }""";
         return fill(text.replace("OP", op).replace("ATTRS", attrs), "oh", oh, "ow", ow);
+    }
+
+    /**
+     * A quantized conv (c, h, w, oc, k, pad, group; stride 1) whose int32 accumulators a MaxPool (pool x pool
+     * windows every {@code stride}) and optionally a per-channel bias Add take before a Cast: the statically
+     * quantized CNN's shape. Biases of a size that float keeps exact through the Cast.
+     */
+    static String convPool(int[] c, String type, int pool, int stride, boolean bias) {
+        int oh = c[1] + 2 * c[5] - c[4] + 1;
+        int ow = c[2] + 2 * c[5] - c[4] + 1;
+        String text = """
+                graph @g(%x: f32[N,{c},{h},{w}]) {
+                  %s = Constant() {value = dense<f32[], [0.01]>} : f32[]
+                  %zp = Constant() {value = dense<{t}[], [{zp}]>} : {t}[]
+                  %xq = QuantizeLinear(%x, %s, %zp) : {t}[N,{c},{h},{w}]
+                  %w = Constant() {value = random<i8[{o},{cg},{k},{k}], 3>} : i8[{o},{cg},{k},{k}]
+                  %acc = ConvInteger(%xq, %w, %zp) {group = {g}, kernel_shape = [{k}, {k}], \
+                pads = [{p}, {p}, {p}, {p}]} : i32[N,{o},{oh},{ow}]
+                  %pool = MaxPool(%acc) {kernel_shape = [{pk}, {pk}], strides = [{ps}, {ps}]} : i32[N,{o},{ph},{pw}]
+                """ + (bias ? """
+                  %b = Constant() {value = dense<i32[{o},1,1], {bias}>} : i32[{o},1,1]
+                  %sum = Add(%b, %pool) : i32[N,{o},{ph},{pw}]
+                  %y = Cast(%sum) {to = 1} : f32[N,{o},{ph},{pw}]
+                  return %y
+                }""" : """
+                  %y = Cast(%pool) {to = 1} : f32[N,{o},{ph},{pw}]
+                  return %y
+                }""");
+        return fill(text, "t", type, "zp", type.equals("u8") ? 128 : -3, "c", c[0], "h", c[1], "w", c[2], "o", c[3],
+                "k", c[4], "p", c[5], "g", c[6], "cg", c[0] / c[6], "oh", oh, "ow", ow, "pk", pool, "ps", stride,
+                "ph", (oh - pool) / stride + 1, "pw", (ow - pool) / stride + 1, "bias",
+                Arrays.toString(new SplittableRandom(c[3]).ints(c[3], -100_000, 100_000).toArray()));
     }
 
     static String gemm(int k, int n) {

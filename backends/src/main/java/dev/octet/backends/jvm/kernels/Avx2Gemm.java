@@ -249,16 +249,8 @@ public final class Avx2Gemm {
      */
     public static void multiply(long a, long b, int ldb, boolean unsignedB, int[] c, int co, int ldc, int m, int n,
             int k, MemorySegment ws, long cOffset, int[] corr, int ko, int corrMode) {
-        int kp = (k + 1) / 2;
         int nb = paddedColumns(n);
-        long cBase = ws.address() + cOffset;
-        MemorySegment kernel = unsignedB ? VectorKernels.AVX2_GEMM_U8 : VectorKernels.AVX2_GEMM;
-        for (int j = 0; j < nb; j += NR) {
-            for (int i = 0; i < m; i += MR) {
-                VectorKernels.avx2Call(kernel, a + 4L * i * kp, b + j, cBase + 4L * ((long) i * nb + j), kp,
-                        4L * nb, ldb);
-            }
-        }
+        tiles(a, b, ldb, unsignedB, m, n, k, ws.address() + cOffset);
         if (ldc == nb && corrMode == NONE) {
             MemorySegment.copy(ws, ValueLayout.JAVA_INT, cOffset, c, co, m * nb);
             return;
@@ -266,6 +258,22 @@ public final class Avx2Gemm {
         for (int i = 0; i < m; i++) {
             VectorKernels.copyOut(ws, cOffset + 4L * i * nb, c, co + i * ldc, n, corr,
                     corrMode == PER_ROW ? ko + i : ko, corrMode);
+        }
+    }
+
+    /**
+     * Native C[m,n] at address {@code c} (whole panels of rows by {@link #paddedColumns}) = packed A * B, one
+     * kernel call per tile, as {@link #multiply} describes.
+     */
+    static void tiles(long a, long b, int ldb, boolean unsignedB, int m, int n, int k, long c) {
+        int kp = (k + 1) / 2;
+        int nb = paddedColumns(n);
+        MemorySegment kernel = unsignedB ? VectorKernels.AVX2_GEMM_U8 : VectorKernels.AVX2_GEMM;
+        for (int j = 0; j < nb; j += NR) {
+            for (int i = 0; i < m; i += MR) {
+                VectorKernels.avx2Call(kernel, a + 4L * i * kp, b + j, c + 4L * ((long) i * nb + j), kp, 4L * nb,
+                        ldb);
+            }
         }
     }
 
@@ -322,21 +330,27 @@ public final class Avx2Gemm {
      * im2col of the raw bytes (padded with the zero point; rows of {@link #paddedColumns} bytes) is B, so C lands
      * in NCHW order. {@code col}: k * paddedColumns(band) bytes from {@code co}; {@code ws}:
      * {@link #workspaceBytes}(0, (k + 1) * paddedColumns(band), oc / groups, band) of native memory. Per output
-     * channel, {@code corr[ko + channel]} is subtracted unless {@code corrMode} is {@link #NONE}.
+     * channel, {@code corr[ko + channel]} is subtracted unless {@code corrMode} is {@link #NONE}. With
+     * {@code pkh > 0}, the max pooling of {@link ScalarKernels#convIntegerMaxPool} (windows no taller than their
+     * stride, bands a whole number of strides) and its bias run on each band after one bulk copy out of native
+     * memory into {@code acc} (from {@code ao}: (oc / groups) * paddedColumns(band) ints), and y is the pooled
+     * [batch, oc, poh, pow].
      */
     public static void conv(byte[] x, int xo, boolean unsigned, MemorySegment weights, int[] y, int yo, int batch,
             int groups, int c, int h, int wd, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oc,
             int oh, int ow, int zx, int bandRows, byte[] col, int co, MemorySegment ws, int[] corr, int ko,
-            int corrMode) {
+            int corrMode, int pkh, int pkw, int psh, int psw, int poh, int pow, int[] bias, int bio,
+            boolean hasBias, int[] acc, int ao) {
         int cg = c / groups;
         int ocg = oc / groups;
         int k = cg * kh * kw;
         int image = c * h * wd;
         int perGroup = packedInts(ocg, k);
         long cOffset = (long) (k + 1) * paddedColumns(bandRows * ow);
+        int plane = pkh > 0 ? poh * pow : oh * ow;
         for (int b = 0; b < batch; b++) {
             for (int g = 0; g < groups; g++) {
-                int yg = yo + (b * oc + g * ocg) * oh * ow;
+                int yg = yo + (b * oc + g * ocg) * plane;
                 for (int y0 = 0; y0 < oh; y0 += bandRows) {
                     int y1 = Math.min(oh, y0 + bandRows);
                     int n = (y1 - y0) * ow;
@@ -345,8 +359,23 @@ public final class Avx2Gemm {
                             ph, pw, dh, dw, y0, y1, ow, zx);
                     // Odd k: the kernels read row k too (against zero A halves); any bytes do.
                     MemorySegment.copy(col, co, ws, ValueLayout.JAVA_BYTE, 0, k * nb);
-                    multiply(weights.address() + 4L * g * perGroup, ws.address(), nb, unsigned, y, yg + y0 * ow,
-                            oh * ow, ocg, n, k, ws, cOffset, corr, ko + g * ocg, corrMode);
+                    long a = weights.address() + 4L * g * perGroup;
+                    if (pkh == 0) {
+                        multiply(a, ws.address(), nb, unsigned, y, yg + y0 * ow, oh * ow, ocg, n, k, ws, cOffset,
+                                corr, ko + g * ocg, corrMode);
+                        continue;
+                    }
+                    tiles(a, ws.address(), nb, unsigned, ocg, n, k, ws.address() + cOffset);
+                    // The pooled rows whose windows start in this band (bands start at multiples of psh).
+                    int py0 = (y0 + psh - 1) / psh;
+                    int py1 = Math.min(poh, (y1 - pkh) / psh + 1);
+                    MemorySegment.copy(ws, ValueLayout.JAVA_INT, cOffset, acc, ao, ocg * nb);
+                    for (int r = 0; r < ocg; r++) {
+                        int channel = g * ocg + r;
+                        VectorKernels.maxPoolRows(acc, ao + r * nb, ow, y0, y, yg + r * plane, py0, py1, pow, pkh,
+                                pkw, psh, psw, corrMode == NONE ? 0 : corr[ko + channel],
+                                hasBias ? bias[bio + channel] : 0);
+                    }
                 }
             }
         }

@@ -420,6 +420,23 @@ public final class ScalarKernels {
                 dh, dw, oc, oh, ow, zx, bandRows, fs, fo, corr, ko, correct);
     }
 
+    /**
+     * {@link #convInteger}, then max pooling of its int32 planes in windows of pkh x pkw every psh x psw rows and
+     * columns (no padding, every window inside; [batch, oc, poh, pow]), then, with {@code hasBias}, +
+     * {@code bias[bio + channel]}: ConvInteger, MaxPool and a per-channel Add as one call, so the full-size
+     * accumulators stay in cache. {@code acc}: oc * oh * ow ints from {@code ao} (one image's accumulators) where
+     * the kernel needs them; the other scratch as for {@link #convInteger}.
+     */
+    public static void convIntegerMaxPool(byte[] x, int xo, boolean unsigned, byte[] w, int wo, int[] y, int yo,
+            int batch, int groups, int c, int h, int wd, int kh, int kw, int sh, int sw, int ph, int pw, int dh,
+            int dw, int oc, int oh, int ow, int zx, int bandRows, float[] fs, int fo, byte[] bs, int bo, int[] is,
+            int io, int[] corr, int ko, boolean correct, int pkh, int pkw, int psh, int psw, int poh, int pow,
+            int[] bias, int bio, boolean hasBias, int[] acc, int ao) {
+        ConvKernels.convIntegerMaxPoolPerImage(x, xo, unsigned, w, wo, y, yo, batch, groups, c, h, wd, kh, kw, sh,
+                sw, ph, pw, dh, dw, oc, oh, ow, zx, bandRows, fs, fo, bs, bo, is, io, corr, ko, correct, pkh, pkw, psh,
+                psw, poh, pow, bias, bio, hasBias, acc, ao);
+    }
+
     // ---------------------------------------------------------------- element-wise
 
     public static void unaryF32(float[] x, int xo, float[] y, int yo, int n, int op, float p0, float p1) {
@@ -692,7 +709,7 @@ public final class ScalarKernels {
         if (x instanceof float[] xf) {
             maxPoolF32(xf, xo, (float[]) y, yo, planes, h, w, kh, kw, sh, sw, oh, ow);
         } else if (x instanceof int[] xi) {
-            maxPoolI32(xi, xo, (int[]) y, yo, planes, h, w, kh, kw, sh, sw, oh, ow);
+            ConvKernels.maxPoolI32(xi, xo, (int[]) y, yo, planes, h, w, kh, kw, sh, sw, oh, ow);
         } else {
             maxPoolBytes((byte[]) x, xo, unsigned ? 0xFF : -1, (byte[]) y, yo, planes, h, w, kh, kw, sh, sw, oh, ow);
         }
@@ -719,39 +736,6 @@ public final class ScalarKernels {
                 for (int ox = 0; ox < ow; ox++) {
                     int b = r0 + ox * sw;
                     float m = x[b];
-                    for (int u = 0; u < kh; u++) {
-                        for (int v = 0; v < kw; v++) {
-                            m = Math.max(m, x[b + u * w + v]);
-                        }
-                    }
-                    y[out + ox] = m;
-                }
-            }
-        }
-    }
-
-    /** As {@link #maxPoolF32} on int32 accumulators (pooled before their requantization). */
-    private static void maxPoolI32(int[] x, int xo, int[] y, int yo, int planes, int h, int w, int kh, int kw,
-            int sh, int sw, int oh, int ow) {
-        int out = yo;
-        for (int p = 0; p < planes; p++) {
-            for (int oy = 0; oy < oh; oy++, out += ow) {
-                int r0 = xo + p * h * w + oy * sh * w;
-                if (kh == 2 && kw == 2 && sw == 2) {
-                    // Two input rows side by side with a constant stride: C2 compiles this 1.3x faster than a
-                    // window per output.
-                    int r1 = r0 + w;
-                    for (int ox = 0; ox < ow; ox++) {
-                        int b = 2 * ox;
-                        int a = Math.max(x[r0 + b], x[r1 + b]);
-                        int c = Math.max(x[r0 + b + 1], x[r1 + b + 1]);
-                        y[out + ox] = Math.max(a, c);
-                    }
-                    continue;
-                }
-                for (int ox = 0; ox < ow; ox++) {
-                    int b = r0 + ox * sw;
-                    int m = x[b];
                     for (int u = 0; u < kh; u++) {
                         for (int v = 0; v < kw; v++) {
                             m = Math.max(m, x[b + u * w + v]);

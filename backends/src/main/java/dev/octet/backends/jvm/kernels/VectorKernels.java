@@ -544,6 +544,52 @@ public final class VectorKernels {
     }
 
     /**
+     * Pooled rows [py0, py1) of one output channel (plane at {@code yo}, {@code pow} per row) from its convolution
+     * rows [y0, ...) in {@code c} from {@code co} (rows of {@code ow} int32 values, and one more value after the
+     * last window row): the max over each kh x kw
+     * window (every sh rows, sw columns) of the values less {@code corr}, plus {@code bias} (int32, wrapping, as
+     * the graph's Sub, MaxPool and Add). The 2x2, stride-2 window in vectors: the max of a row pair and of the
+     * same one lane on holds each window's max in its even lanes, which L2I of the long lanes keeps.
+     */
+    static void maxPoolRows(int[] c, int co, int ow, int y0, int[] y, int yo, int py0, int py1, int pow, int kh,
+            int kw, int sh, int sw, int corr, int bias) {
+        int half = DI.length();
+        for (int py = py0; py < py1; py++) {
+            int r0 = co + (py * sh - y0) * ow;
+            int out = yo + py * pow;
+            int px = 0;
+            if (kh == 2 && kw == 2 && sw == 2 && half * 2 == L && pow >= half) {
+                int r1 = r0 + ow;
+                // Lanes read r0 + [2px, 2px + L] and r1 + [2px, 2px + L], up to the first value past the window row:
+                // c holds a value (any) there. The last vector overlaps its predecessor: no scalar tail.
+                for (int last = pow - half;; px = Math.min(px + half, last)) {
+                    int b = 2 * px;
+                    IntVector m = IntVector.fromArray(IS, c, r0 + b).sub(corr)
+                            .max(IntVector.fromArray(IS, c, r1 + b).sub(corr))
+                            .max(IntVector.fromArray(IS, c, r0 + b + 1).sub(corr))
+                            .max(IntVector.fromArray(IS, c, r1 + b + 1).sub(corr));
+                    ((IntVector) m.reinterpretAsLongs().convertShape(VectorOperators.L2I, DI, 0)).add(bias)
+                            .intoArray(y, out + px);
+                    if (px == last) {
+                        break;
+                    }
+                }
+                continue;
+            }
+            for (; px < pow; px++) {
+                int at = r0 + px * sw;
+                int m = Integer.MIN_VALUE;
+                for (int u = 0; u < kh; u++) {
+                    for (int v = 0; v < kw; v++) {
+                        m = Math.max(m, c[at + u * ow + v] - corr);
+                    }
+                }
+                y[out + px] = m + bias;
+            }
+        }
+    }
+
+    /**
      * One row of int8 activations against narrow int8 weights ([-127, 127]) in 16-bit arithmetic, four rows of B
      * per call of {@link #narrowQuad}: no widening loads, no float conversion. Sums collect column-permuted in
      * {@code t} (whole chunks of {@link #CH} columns) and are put in order at the end; the last columns go scalar.
@@ -703,19 +749,50 @@ public final class VectorKernels {
             int oh, int ow, int zx, int bandRows, float[] fs, int fo, byte[] bs, int bo, int[] is, int io, int[] corr,
             int ko, boolean correct) {
         if (AVX2_GEMM != null) {
-            int k = c / groups * kh * kw;
-            int nb = Avx2Gemm.paddedColumns(bandRows * ow);
-            MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE,
-                    Avx2Gemm.workspaceBytes(0, (long) (k + 1) * nb, oc / groups, nb));
-            MemorySegment weights = packedConvWeights(w, wo, groups, oc / groups, k, is, io);
-            Avx2Gemm.conv(x, xo, unsigned, weights, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw, ph, pw, dh, dw,
-                    oc, oh, ow, zx, bandRows, bs, bo, ws, corr, ko, correct ? Avx2Gemm.PER_ROW : Avx2Gemm.NONE);
-            Reference.reachabilityFence(weights);
-            Reference.reachabilityFence(ws);
+            avx2Conv(x, xo, unsigned, w, wo, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oc, oh,
+                    ow, zx, bandRows, bs, bo, is, io, corr, ko, correct, 0, 0, 1, 1, 0, 0, corr, 0, false, corr, 0);
         } else {
             ConvKernels.convIntegerWidened(x, xo, unsigned, w, wo, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw,
                     ph, pw, dh, dw, oc, oh, ow, zx, bandRows, fs, fo, corr, ko, correct);
         }
+    }
+
+    /**
+     * {@link ScalarKernels#convIntegerMaxPool}: on the AVX2 micro-kernels where installed, pooling each band of
+     * accumulators as it leaves native memory ({@link #copyOutMaxPool}); else one image at a time.
+     */
+    public static void convIntegerMaxPool(byte[] x, int xo, boolean unsigned, byte[] w, int wo, int[] y, int yo,
+            int batch, int groups, int c, int h, int wd, int kh, int kw, int sh, int sw, int ph, int pw, int dh,
+            int dw, int oc, int oh, int ow, int zx, int bandRows, float[] fs, int fo, byte[] bs, int bo, int[] is,
+            int io, int[] corr, int ko, boolean correct, int pkh, int pkw, int psh, int psw, int poh, int pow,
+            int[] bias, int bio, boolean hasBias, int[] acc, int ao) {
+        if (AVX2_GEMM != null) {
+            avx2Conv(x, xo, unsigned, w, wo, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oc, oh,
+                    ow, zx, bandRows, bs, bo, is, io, corr, ko, correct, pkh, pkw, psh, psw, poh, pow, bias, bio,
+                    hasBias, acc, ao);
+        } else {
+            ConvKernels.convIntegerMaxPoolPerImage(x, xo, unsigned, w, wo, y, yo, batch, groups, c, h, wd, kh, kw, sh,
+                    sw, ph, pw, dh, dw, oc, oh, ow, zx, bandRows, fs, fo, bs, bo, is, io, corr, ko, correct, pkh, pkw,
+                    psh, psw, poh, pow, bias, bio, hasBias, acc, ao);
+        }
+    }
+
+    /** {@link Avx2Gemm#conv} with the weights packed (once) and the thread's workspace. */
+    private static void avx2Conv(byte[] x, int xo, boolean unsigned, byte[] w, int wo, int[] y, int yo, int batch,
+            int groups, int c, int h, int wd, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oc,
+            int oh, int ow, int zx, int bandRows, byte[] bs, int bo, int[] is, int io, int[] corr, int ko,
+            boolean correct, int pkh, int pkw, int psh, int psw, int poh, int pow, int[] bias, int bio,
+            boolean hasBias, int[] acc, int ao) {
+        int k = c / groups * kh * kw;
+        int nb = Avx2Gemm.paddedColumns(bandRows * ow);
+        MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE,
+                Avx2Gemm.workspaceBytes(0, (long) (k + 1) * nb, oc / groups, nb));
+        MemorySegment weights = packedConvWeights(w, wo, groups, oc / groups, k, is, io);
+        Avx2Gemm.conv(x, xo, unsigned, weights, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oc,
+                oh, ow, zx, bandRows, bs, bo, ws, corr, ko, correct ? Avx2Gemm.PER_ROW : Avx2Gemm.NONE, pkh, pkw, psh,
+                psw, poh, pow, bias, bio, hasBias, acc, ao);
+        Reference.reachabilityFence(weights);
+        Reference.reachabilityFence(ws);
     }
 
     /** c (int32, leading dimension ldc) = or += the exact float sums in s (dense m x n). */

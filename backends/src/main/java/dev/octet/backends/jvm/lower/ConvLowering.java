@@ -11,6 +11,7 @@ import dev.octet.ir.ElementType;
 import dev.octet.ir.Node;
 import dev.octet.ir.Tensor;
 import dev.octet.ir.Value;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -69,7 +70,20 @@ final class ConvLowering {
     static final int BAND_FLOATS = 1 << 16;
     static final int MAX_BANDS = 8;
 
+    /**
+     * A max pooling (and a per-channel int32 bias) that a ConvInteger's kernel applies to its accumulators
+     * (ConvPoolFusion): windows kh x kw every sh x sw (no padding or dilation; kh <= sh), into [N, oc, oh, ow] of
+     * {@code result}.
+     */
+    record PooledOutput(int kh, int kw, int sh, int sw, int oh, int ow, Value bias, Value result) {
+    }
+
     static void conv(Node node, LoweringContext cx) {
+        conv(node, cx, null);
+    }
+
+    /** As {@link #conv(Node, LoweringContext)}; a ConvInteger whose accumulators are pooled when {@code pool}. */
+    static void conv(Node node, LoweringContext cx, PooledOutput pool) {
         boolean integer = node.op().equals("ConvInteger");
         Value x = node.input(0);
         Value wv = node.input(1);
@@ -106,11 +120,14 @@ final class ConvLowering {
         int pixels = oh * ow;
         Buffer weights = cx.in(wv);
         Buffer xb = cx.in(x);
-        Buffer out = cx.out(y);
         if (integer) {
-            convInteger(node, cx, xb, xt, weights, out, xd[0], groups, c, h, w, oc, oh, ow, win);
+            convInteger(node, cx, xb, xt, weights, xd[0], groups, c, h, w, oc, oh, ow, win, pool);
             return;
         }
+        if (pool != null) {
+            throw cx.error("only ConvInteger pools its results");
+        }
+        Buffer out = cx.out(y);
         Buffer bias = node.inputs().size() > 2 && node.input(2) != null ? cx.in(node.input(2)) : null;
         Activation act = Activation.of(node.attributes(), cx);
         boolean direct = win.isPointwise();
@@ -153,27 +170,44 @@ final class ConvLowering {
 
     /**
      * ConvInteger: one kernel call for the whole batch (exact float GEMMs, or the AVX2 int8 micro-kernels where the
-     * SIMD class installed them), which also subtracts zp * (weight row sum) per output channel.
+     * SIMD class installed them), which also subtracts zp * (weight row sum) per output channel, and with
+     * {@code pool} pools and adds the bias (bands of whole pooling strides).
      */
     private static void convInteger(Node node, LoweringContext cx, Buffer xb, ElementType xt, Buffer weights,
-            Buffer out, IntExpr batch, int groups, int c, int h, int w, int oc, int oh, int ow, Window win) {
+            IntExpr batch, int groups, int c, int h, int w, int oc, int oh, int ow, Window win, PooledOutput pool) {
         Value wv = node.input(1);
         int cg = c / groups;
         int ocg = oc / groups;
         int k = cg * win.kh() * win.kw();
         int zx = LinearLowering.zeroPoint(cx, node, 2);
         int bandRows = bandRows(k, oh, ow);
+        if (pool != null) {
+            bandRows = Math.min(oh, (bandRows + pool.sh() - 1) / pool.sh() * pool.sh());
+        }
         long band = (long) bandRows * ow;
         Buffer floats = cx.scratch(Arena.F32, IntExpr.of((long) oc * k + (long) c * h * w + k * band
                 + ocg * band + ScalarKernels.GEMM_SCRATCH_FLOATS));
         Buffer bytes = cx.scratch(Arena.I8, IntExpr.of((long) k * Avx2Gemm.paddedColumns((int) band)));
         Buffer ints = cx.scratch(Arena.I32, IntExpr.of(Avx2Gemm.packedInts(ocg, k)));
         Buffer corr = zx == 0 ? ints : cx.weight(List.of(wv, zx, "rowsum"), rowSums(cx.constant(wv), oc, k, zx));
-        cx.call("convInteger", xb, xt == ElementType.U8, weights, out, batch, IntExpr.of(groups), IntExpr.of(c),
+        List<Object> args = new ArrayList<>(List.of(xb, xt == ElementType.U8, weights,
+                cx.out(pool == null ? node.output(0) : pool.result()), batch, IntExpr.of(groups), IntExpr.of(c),
                 IntExpr.of(h), IntExpr.of(w), IntExpr.of(win.kh()), IntExpr.of(win.kw()), IntExpr.of(win.sh()),
                 IntExpr.of(win.sw()), IntExpr.of(win.ph()), IntExpr.of(win.pw()), IntExpr.of(win.dh()),
                 IntExpr.of(win.dw()), IntExpr.of(oc), IntExpr.of(oh), IntExpr.of(ow), IntExpr.of(zx),
-                IntExpr.of(bandRows), floats, bytes, ints, corr, zx != 0);
+                IntExpr.of(bandRows), floats, bytes, ints, corr, zx != 0));
+        if (pool == null) {
+            cx.call("convInteger", args.toArray());
+            return;
+        }
+        Buffer bias = pool.bias() == null ? corr : cx.in(pool.bias());
+        // One image's accumulators (Java paths), or one band's C copied out of native memory (machine code).
+        // (+ a vector: the pooling's vectors read one value past their last row.)
+        Buffer acc = cx.scratch(Arena.I32, IntExpr.of(Math.max((long) oc * oh * ow,
+                (long) ocg * Avx2Gemm.paddedColumns((int) band)) + 16));
+        args.addAll(List.of(IntExpr.of(pool.kh()), IntExpr.of(pool.kw()), IntExpr.of(pool.sh()),
+                IntExpr.of(pool.sw()), IntExpr.of(pool.oh()), IntExpr.of(pool.ow()), bias, pool.bias() != null, acc));
+        cx.call("convIntegerMaxPool", args.toArray());
     }
 
     /**

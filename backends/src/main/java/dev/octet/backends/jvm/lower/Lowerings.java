@@ -3,6 +3,7 @@ package dev.octet.backends.jvm.lower;
 import dev.octet.backends.jvm.OpLowering;
 import dev.octet.ir.Graph;
 import dev.octet.ir.Value;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,9 @@ public final class Lowerings {
 
     /** The groups of nodes {@code g} lowers as one call each (see {@link Fusion}). */
     public static List<Fusion> fusions(Graph g, Predicate<Value> isConstant) {
-        return DynamicDequantizeFusion.find(g, isConstant);
+        List<Fusion> all = new ArrayList<>(DynamicDequantizeFusion.find(g, isConstant));
+        all.addAll(ConvPoolFusion.find(g, isConstant));
+        return all;
     }
 
     public static Set<String> supportedOps() {
