@@ -20,29 +20,28 @@ public final class ConvKernels {
     public static void im2col(Object x, int xo, Object col, int colo, int ldcol, int channels, int h, int w, int kh,
             int kw, int sh, int sw, int ph, int pw, int dh, int dw, int y0, int y1, int ow, float pad) {
         int oh = y1 - y0;           // rows of this band; y below counts from y0
-        for (int c = 0; c < channels; c++) {
-            for (int u = 0; u < kh; u++) {
-                for (int v = 0; v < kw; v++) {
+        // Taps outside, channels inside: a tap's geometry (two divisions) once for all channels.
+        for (int u = 0; u < kh; u++) {
+            for (int v = 0; v < kw; v++) {
+                // Output columns xx in [lo, hi) read inside the image; the rest are padding.
+                int off = v * dw - pw;
+                int lo = Math.min(ow, off >= 0 ? 0 : (-off + sw - 1) / sw);
+                int hi = Math.max(lo, Math.min(ow, off >= w ? 0 : (w - off + sw - 1) / sw));
+                int ylo = Math.min(oh, Math.max(0, ph - u * dh - y0));
+                int yhi = Math.max(ylo, Math.min(oh, h + ph - u * dh - y0));
+                for (int c = 0; c < channels; c++) {
                     int row = colo + ((c * kh + u) * kw + v) * ldcol;
-                    // Output columns xx in [lo, hi) read inside the image; the rest are padding.
-                    int off = v * dw - pw;
-                    int lo = Math.min(ow, off >= 0 ? 0 : (-off + sw - 1) / sw);
-                    int hi = Math.max(lo, Math.min(ow, off >= w ? 0 : (w - off + sw - 1) / sw));
                     if (sh == 1 && sw == 1 && ow == w && lo < hi) {
                         // Output rows as long as input rows: the in-image rows are one contiguous copy, then the
                         // padding columns are written over it.
-                        int ylo = Math.min(oh, Math.max(0, ph - u * dh - y0));
-                        int yhi = Math.max(ylo, Math.min(oh, h + ph - u * dh - y0));
                         fillPad(col, row, row + ylo * ow, pad);
                         fillPad(col, row + yhi * ow, row + oh * ow, pad);
                         if (ylo < yhi) {
                             int src = xo + (c * h + y0 + ylo - ph + u * dh) * w + off;
                             int dst = row + ylo * ow;
-                            System.arraycopy(x, src + lo, col, dst + lo, (yhi - ylo - 1) * w + hi - lo);
-                            for (int y = ylo; y < yhi; y++) {
-                                int d = row + y * ow;
-                                fillPad(col, d, d + lo, pad);
-                                fillPad(col, d + hi, d + ow, pad);
+                            copy(x, src + lo, col, dst + lo, (yhi - ylo - 1) * w + hi - lo);
+                            if (lo > 0 || hi < ow) {
+                                fillEdges(col, dst, ow, yhi - ylo, lo, hi, pad);
                             }
                         }
                         continue;
@@ -57,7 +56,7 @@ public final class ConvKernels {
                         int src = xo + (c * h + iy) * w + off;
                         fillPad(col, dst, dst + lo, pad);
                         if (sw == 1) {
-                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                            copy(x, src + lo, col, dst + lo, hi - lo);
                         } else if (x instanceof float[] xf) {
                             float[] cf = (float[]) col;
                             for (int xx = lo; xx < hi; xx++) {
@@ -72,6 +71,47 @@ public final class ConvKernels {
                         }
                         fillPad(col, dst + hi, dst + ow, pad);
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * System.arraycopy between arrays of one primitive type, typed: an arraycopy of Objects is a generic stub with
+     * type checks, which cost as much as the copy at im2col's sizes (tens of bytes).
+     */
+    private static void copy(Object from, int fo, Object to, int to0, int n) {
+        if (from instanceof byte[] b) {
+            System.arraycopy(b, fo, (byte[]) to, to0, n);
+        } else {
+            System.arraycopy((float[]) from, fo, (float[]) to, to0, n);
+        }
+    }
+
+    /**
+     * Columns [0, lo) and [hi, width) of {@code rows} rows of {@code width} from {@code from} = pad: the padding
+     * columns of a band, one call per kernel tap rather than two per row (a stride-1 3x3 convolution's im2col is
+     * mostly these calls otherwise).
+     */
+    private static void fillEdges(Object a, int from, int width, int rows, int lo, int hi, float pad) {
+        if (a instanceof float[] f) {
+            for (int r = from; r < from + rows * width; r += width) {
+                for (int i = 0; i < lo; i++) {
+                    f[r + i] = pad;
+                }
+                for (int i = hi; i < width; i++) {
+                    f[r + i] = pad;
+                }
+            }
+        } else {
+            byte[] b = (byte[]) a;
+            byte v = (byte) pad;
+            for (int r = from; r < from + rows * width; r += width) {
+                for (int i = 0; i < lo; i++) {
+                    b[r + i] = v;
+                }
+                for (int i = hi; i < width; i++) {
+                    b[r + i] = v;
                 }
             }
         }
