@@ -85,6 +85,8 @@ public final class VectorKernels {
     static final MemorySegment AVX2_GEMM_U8 = AVX2_GEMM == null ? null
             : AVX2_GEMM.asSlice(Avx2Gemm.UNSIGNED_B_OFFSET);
     static final MemorySegment AVX2_GEMV = AVX2_GEMM == null ? null : AVX2_GEMM.asSlice(Avx2Gemm.GEMV_OFFSET);
+    static final MemorySegment AVX2_GEMM_PACKED = AVX2_GEMM == null ? null
+            : AVX2_GEMM.asSlice(Avx2Gemm.PACKED_B_OFFSET);
     static final MethodHandle AVX2_CALL = AVX2_GEMM == null ? null : Avx2Gemm.downcall();
     /** Each thread's native memory for the micro-kernels' operands. */
     static final ThreadLocal<MemorySegment> AVX2_WORKSPACE = new ThreadLocal<>();
@@ -134,7 +136,20 @@ public final class VectorKernels {
         return p;
     }
 
-    /** {@code bytes} of a MatMulInteger's weights from {@code bo}, copied to native memory on first use and kept. */
+    /**
+     * A MatMulInteger's weights B[k,n] from {@code bo} packed for the {@link Avx2Gemm#B_PACKED} kernel on first use
+     * and kept (key: bit 63 set, which the other keys never have).
+     */
+    static MemorySegment packedMatrixWeights(byte[] w, int bo, int ldb, int n, int k) {
+        long key = Long.MIN_VALUE | (long) bo << 32 | n;
+        MemorySegment p = prepared(w, key);
+        if (p == null) {
+            p = Avx2Gemm.packB(w, bo, ldb, n, k);
+            remember(w, key, p);
+        }
+        return p;
+    }
+
     /** {@code bytes} of a MatMulInteger's weights from {@code bo}, copied to native memory on first use and kept. */
     static MemorySegment matrixWeights(byte[] w, int bo, int bytes) {
         long key = (long) bo << 32 | bytes;
@@ -475,17 +490,23 @@ public final class VectorKernels {
             int[] corr, int ko, boolean correct) {
         int flip = aUnsigned ? 0x80 : 0;
         int corrMode = correct ? Avx2Gemm.PER_COLUMN : Avx2Gemm.NONE;
+        if (AVX2_GEMM != null && m >= 4) {
+            // Batches: the weights widened once (2 bytes a weight), so the kernel's loop only loads them.
+            MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE,
+                    Avx2Gemm.workspaceBytes(Avx2Gemm.packedInts(m, k), 0, m, n));
+            MemorySegment weights = packedMatrixWeights(b, bo, ldb, n, k);
+            Avx2Gemm.gemmPacked(a, ao, lda, flip, weights, c, co, ldc, m, n, k, ws, corr, ko, corrMode);
+            // The kernels got raw addresses: keep the memory behind them alive until they are done.
+            Reference.reachabilityFence(weights);
+            Reference.reachabilityFence(ws);
+            return;
+        }
         if (AVX2_GEMM != null && Avx2Gemm.fitsInPlace(b.length, bo, ldb, n, k, Avx2Gemm.GEMV_COLUMNS)) {
-            MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE, m < 4 ? Avx2Gemm.gemvWorkspaceBytes(n, k)
-                    : Avx2Gemm.workspaceBytes(Avx2Gemm.packedInts(m, k), 0, m, n));
+            // Batch 1-3: bytes set the speed; the weights as they are (1 byte a weight).
+            MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE, Avx2Gemm.gemvWorkspaceBytes(n, k));
             MemorySegment weights = matrixWeights(b, bo,
                     (int) Avx2Gemm.extent(ldb, n, k, Avx2Gemm.GEMV_COLUMNS));
-            if (m < 4) {
-                Avx2Gemm.gemv(a, ao, lda, flip, weights, 0, ldb, c, co, ldc, m, n, k, ws, corr, ko, corrMode);
-            } else {
-                Avx2Gemm.gemm(a, ao, lda, flip, weights, 0, ldb, c, co, ldc, m, n, k, ws, corr, ko, corrMode);
-            }
-            // The kernels got raw addresses: keep the memory behind them alive until they are done.
+            Avx2Gemm.gemv(a, ao, lda, flip, weights, 0, ldb, c, co, ldc, m, n, k, ws, corr, ko, corrMode);
             Reference.reachabilityFence(weights);
             Reference.reachabilityFence(ws);
             return;

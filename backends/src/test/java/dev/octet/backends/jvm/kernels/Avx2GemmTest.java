@@ -205,6 +205,46 @@ class Avx2GemmTest {
         }
     }
 
+    /**
+     * The packed-B kernel on one strip whose packed bytes ({@link Avx2Gemm#packB}: k-pairs of 16 widened columns)
+     * end at an inaccessible page, as do A and C; its sums equal the plain ones, also for an odd K and for columns
+     * past n, which packing zeroes.
+     */
+    @Test
+    void packedKernelStaysInsideItsStrip() throws Throwable {
+        SplittableRandom rng = new SplittableRandom(12);
+        int rows = Avx2Gemm.MR;
+        for (int k : new int[] {1, 2, 3, 64, 1001}) {
+            for (int n : new int[] {16, 5}) {
+                int kp = (k + 1) / 2;
+                int ldb = n + 3;
+                byte[] a = new byte[rows * k];
+                byte[] b = new byte[k * ldb];
+                fill(a, -1, rng);
+                fill(b, -1, rng);
+                MemorySegment packed = Avx2Gemm.packB(b, 0, ldb, n, k);
+                assertEquals(Avx2Gemm.packedBBytes(n, k), packed.byteSize());
+                MemorySegment bs = guarded(packed.byteSize());
+                MemorySegment.copy(packed, 0, bs, 0, packed.byteSize());
+                MemorySegment as = guarded(4L * rows * kp);
+                VectorKernels.widenRows(a, 0, k, 0, rows, k, as, 0);
+                MemorySegment cs = guarded(4L * rows * Avx2Gemm.NR);
+                VectorKernels.avx2Call(VectorKernels.AVX2_GEMM_PACKED, as.address(), bs.address(), cs.address(), kp,
+                        4L * Avx2Gemm.NR, 0);
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < Avx2Gemm.NR; j++) {
+                        int sum = 0;
+                        for (int p = 0; j < n && p < k; p++) {
+                            sum += a[i * k + p] * b[p * ldb + j];
+                        }
+                        assertEquals(sum, cs.getAtIndex(ValueLayout.JAVA_INT, (long) i * Avx2Gemm.NR + j),
+                                "k=" + k + " n=" + n + " C[" + i + "," + j + "]");
+                    }
+                }
+            }
+        }
+    }
+
     /** {@code bytes} of native memory that end where a PROT_NONE page begins. */
     private static MemorySegment guarded(long bytes) throws Throwable {
         long size = (bytes + 4095) / 4096 * 4096 + 4096;
