@@ -44,18 +44,12 @@ public final class Avx2Gemm {
     public static final int GEMV_COLUMNS = 96;
     /** Bytes reserved for each kernel in the installed code. */
     private static final int SLOT_BYTES = 512;
-    /**
-     * Where each kernel starts in the installed code: MR x NR signed B, MR x NR unsigned B, 1 x 96 signed B,
-     * MR x NR B packed as 16-bit words ({@link #packB}).
-     */
-    public static final int SIGNED_OFFSET = 0;
-    public static final int UNSIGNED_B_OFFSET = SLOT_BYTES;
-    public static final int GEMV_OFFSET = 2 * SLOT_BYTES;
-    public static final int PACKED_B_OFFSET = 3 * SLOT_BYTES;
-    /** The kernels' forms of B: int8 rows, uint8 rows, or 16-bit k-pair strips ({@link #packB}). */
-    public static final int B_SIGNED = 0;
-    public static final int B_UNSIGNED = 1;
-    public static final int B_PACKED = 2;
+    /** Where each kernel starts in the installed code: MR x NR packed B ({@link #packB}), 1 x 96 int8 B rows. */
+    public static final int PACKED_B_OFFSET = 0;
+    public static final int GEMV_OFFSET = SLOT_BYTES;
+    /** The kernels' forms of B: int8 rows, or 16-bit k-pair strips ({@link #packB}). */
+    public static final int B_BYTES = 0;
+    public static final int B_PACKED = 1;
     /** Zero-point corrections applied as C leaves native memory: none, one per column of C, one per row. */
     public static final int NONE = 0;
     public static final int PER_COLUMN = 1;
@@ -81,11 +75,9 @@ public final class Avx2Gemm {
             if (!enabled || !ExecutableMemory.usable("avx2")) {
                 return null;
             }
-            byte[] code = new byte[PACKED_B_OFFSET + SLOT_BYTES];
-            place(code, SIGNED_OFFSET, microKernel(B_SIGNED, MR, NR / 16));
-            place(code, UNSIGNED_B_OFFSET, microKernel(B_UNSIGNED, MR, NR / 16));
-            place(code, GEMV_OFFSET, microKernel(B_SIGNED, 1, GEMV_COLUMNS / 16));
+            byte[] code = new byte[2 * SLOT_BYTES];
             place(code, PACKED_B_OFFSET, microKernel(B_PACKED, MR, NR / 16));
+            place(code, GEMV_OFFSET, microKernel(B_BYTES, 1, GEMV_COLUMNS / 16));
             return ExecutableMemory.install(code);
         } catch (Throwable e) {
             return null;
@@ -103,10 +95,9 @@ public final class Avx2Gemm {
      * A {@code rows} x (16 * {@code groups}) tile kernel ({@code rows * groups <= 6}: 12 accumulators), System V
      * arguments: rdi = packed A (row 0 of the tile; rows are rcx words apart), rsi = B at the tile's first column,
      * rdx = C tile, rcx = k-pairs (at least 1), r8 = C row stride in bytes, r9 = B row stride in bytes. C is
-     * stored, not accumulated. B bytes are int8 ({@link #B_SIGNED}) or uint8 ({@link #B_UNSIGNED}); or
-     * ({@link #B_PACKED}, one group) rsi = the tile's strip of B already widened and interleaved by {@link #packB},
-     * r9 unused: two aligned loads per k-pair instead of two loads, two unpacks and two sign extensions, which
-     * made the 64x256x784 GEMM 1.25x faster. Uses only caller-saved registers, so it needs no frame.
+     * stored, not accumulated. B is int8 bytes ({@link #B_BYTES}), or ({@link #B_PACKED}, one group) rsi = the
+     * tile's strip of B already widened and interleaved by {@link #packB}, r9 unused: two aligned loads per k-pair
+     * instead of two loads, two unpacks and two sign extensions, which made the 64x256x784 GEMM 1.25x faster. Uses only caller-saved registers, so it needs no frame.
      */
     public static byte[] microKernel(int form, int rows, int groups) {
         if (rows * groups > 6) {
@@ -142,12 +133,11 @@ public final class Avx2Gemm {
                 pos = X86Encoder.vmovdquLoad(code, pos, 12, RSI, 0);
                 pos = X86Encoder.vmovdquLoad(code, pos, 13, RSI, 32);
             } else {
-                boolean unsignedB = form == B_UNSIGNED;
                 pos = X86Encoder.vmovdquLoadXmm(code, pos, 14, RSI, 16 * g);
                 pos = X86Encoder.vpunpckhbw(code, pos, 15, 14, R10, 16 * g);
                 pos = X86Encoder.vpunpcklbw(code, pos, 14, 14, R10, 16 * g);
-                pos = unsignedB ? X86Encoder.vpmovzxbw(code, pos, 12, 14) : X86Encoder.vpmovsxbw(code, pos, 12, 14);
-                pos = unsignedB ? X86Encoder.vpmovzxbw(code, pos, 13, 15) : X86Encoder.vpmovsxbw(code, pos, 13, 15);
+                pos = X86Encoder.vpmovsxbw(code, pos, 12, 14);
+                pos = X86Encoder.vpmovsxbw(code, pos, 13, 15);
             }
             for (int r = 0; r < rows; r++) {
                 int acc = 2 * (r * groups + g);
@@ -268,14 +258,14 @@ public final class Avx2Gemm {
 
     /**
      * C[m,n] (int32, leading dimension ldc) = packed A[m,k] (native, at {@code a}) * B[k,n] (native at {@code b},
-     * row stride ldb; int8 bytes, or uint8 with {@code unsignedB}), through C in native memory at {@code cOffset}
+     * packed by {@link #packB} or {@link VectorKernels#packColumns}), through C in native memory at {@code cOffset}
      * of {@code ws} (whole panels of rows by {@link #paddedColumns}), which is then copied to {@code c} less the
      * correction {@code corr} ({@code corrMode}, see {@link VectorKernels#copyOut}; per row: from {@code ko} for
      * row 0). (Offsets, not slices: a slice is an allocation.)
      */
-    public static void multiply(long a, long b, int ldb, boolean unsignedB, int[] c, int co, int ldc, int m, int n,
-            int k, MemorySegment ws, long cOffset, int[] corr, int ko, int corrMode) {
-        tiles(a, b, ldb, unsignedB, m, n, k, ws.address() + cOffset);
+    public static void multiply(long a, long b, int[] c, int co, int ldc, int m, int n, int k, MemorySegment ws,
+            long cOffset, int[] corr, int ko, int corrMode) {
+        tiles(a, b, m, n, k, ws.address() + cOffset);
         copyOut(c, co, ldc, m, n, ws, cOffset, corr, ko, corrMode);
     }
 
@@ -294,17 +284,17 @@ public final class Avx2Gemm {
     }
 
     /**
-     * Native C[m,n] at address {@code c} (whole panels of rows by {@link #paddedColumns}) = packed A * B, one
-     * kernel call per tile, as {@link #multiply} describes.
+     * Native C[m,n] at address {@code c} (whole panels of rows by {@link #paddedColumns}) = packed A * packed B,
+     * one {@link #B_PACKED} kernel call per tile, as {@link #multiply} describes.
      */
-    static void tiles(long a, long b, int ldb, boolean unsignedB, int m, int n, int k, long c) {
+    static void tiles(long a, long b, int m, int n, int k, long c) {
         int kp = (k + 1) / 2;
         int nb = paddedColumns(n);
-        MemorySegment kernel = unsignedB ? VectorKernels.AVX2_GEMM_U8 : VectorKernels.AVX2_GEMM;
         for (int j = 0; j < nb; j += NR) {
+            long strip = b + 64L * kp * (j / NR);
             for (int i = 0; i < m; i += MR) {
-                VectorKernels.avx2Call(kernel, a + 4L * i * kp, b + j, c + 4L * ((long) i * nb + j), kp, 4L * nb,
-                        ldb);
+                VectorKernels.avx2Call(VectorKernels.AVX2_GEMM_PACKED, a + 4L * i * kp, strip,
+                        c + 4L * ((long) i * nb + j), kp, 4L * nb, 0);
             }
         }
     }
@@ -348,18 +338,8 @@ public final class Avx2Gemm {
     public static void gemmPacked(byte[] a, int ao, int lda, int flip, MemorySegment packedB, int[] c, int co,
             int ldc, int m, int n, int k, MemorySegment ws, int[] corr, int ko, int corrMode) {
         VectorKernels.widenRows(a, ao, lda, flip, m, k, ws, 0);
-        int kp = (k + 1) / 2;
-        int nb = paddedColumns(n);
-        long cOffset = 4L * packedInts(m, k);
-        long cBase = ws.address() + cOffset;
-        for (int j = 0; j < nb; j += NR) {
-            long strip = packedB.address() + 64L * kp * (j / NR);
-            for (int i = 0; i < m; i += MR) {
-                VectorKernels.avx2Call(VectorKernels.AVX2_GEMM_PACKED, ws.address() + 4L * i * kp, strip,
-                        cBase + 4L * ((long) i * nb + j), kp, 4L * nb, 0);
-            }
-        }
-        copyOut(c, co, ldc, m, n, ws, cOffset, corr, ko, corrMode);
+        multiply(ws.address(), packedB.address(), c, co, ldc, m, n, k, ws, 4L * packedInts(m, k), corr, ko,
+                corrMode);
     }
 
     /**
@@ -400,9 +380,10 @@ public final class Avx2Gemm {
     /**
      * The integer convolution of {@link ScalarKernels#convInteger} on the micro-kernels: the weights are A,
      * packed ({@link #packWeights}) in {@code weights}; per image, group and band of {@code bandRows} output rows,
-     * im2col of the raw bytes (padded with the zero point; rows of {@link #paddedColumns} bytes) is B, so C lands
-     * in NCHW order. {@code col}: k * paddedColumns(band) bytes from {@code co}; {@code ws}:
-     * {@link #workspaceBytes}(0, (k + 1) * paddedColumns(band), oc / groups, band) of native memory. Per output
+     * im2col of the raw bytes (padded with the zero point; rows of {@link #paddedColumns} bytes), packed into the
+     * workspace ({@link VectorKernels#packColumns}), is B, so C lands in NCHW order. {@code col}: k *
+     * paddedColumns(band) bytes from {@code co}; {@code ws}: {@link #workspaceBytes}(0, packedBBytes(band, k),
+     * oc / groups, band) of native memory. Per output
      * channel, {@code corr[ko + channel]} is subtracted unless {@code corrMode} is {@link #NONE}. With
      * {@code pkh > 0}, the max pooling of {@link ScalarKernels#convIntegerMaxPool} (windows no taller than their
      * stride, bands a whole number of strides) and its bias run on each band after one bulk copy out of native
@@ -419,7 +400,7 @@ public final class Avx2Gemm {
         int k = cg * kh * kw;
         int image = c * h * wd;
         int perGroup = packedInts(ocg, k);
-        long cOffset = (long) (k + 1) * paddedColumns(bandRows * ow);
+        long cOffset = packedBBytes(bandRows * ow, k);
         int plane = pkh > 0 ? poh * pow : oh * ow;
         for (int b = 0; b < batch; b++) {
             for (int g = 0; g < groups; g++) {
@@ -430,15 +411,14 @@ public final class Avx2Gemm {
                     int nb = paddedColumns(n);
                     ConvKernels.im2col(x, xo + b * image + g * cg * h * wd, col, co, nb, cg, h, wd, kh, kw, sh, sw,
                             ph, pw, dh, dw, y0, y1, ow, zx);
-                    // Odd k: the kernels read row k too (against zero A halves); any bytes do.
-                    MemorySegment.copy(col, co, ws, ValueLayout.JAVA_BYTE, 0, k * nb);
+                    VectorKernels.packColumns(col, co, nb, k, n, unsigned, ws, 0);
                     long a = weights.address() + 4L * g * perGroup;
                     if (pkh == 0) {
-                        multiply(a, ws.address(), nb, unsigned, y, yg + y0 * ow, oh * ow, ocg, n, k, ws, cOffset,
-                                corr, ko + g * ocg, corrMode);
+                        multiply(a, ws.address(), y, yg + y0 * ow, oh * ow, ocg, n, k, ws, cOffset, corr,
+                                ko + g * ocg, corrMode);
                         continue;
                     }
-                    tiles(a, ws.address(), nb, unsigned, ocg, n, k, ws.address() + cOffset);
+                    tiles(a, ws.address(), ocg, n, k, ws.address() + cOffset);
                     // The pooled rows whose windows start in this band (bands start at multiples of psh).
                     int py0 = (y0 + psh - 1) / psh;
                     int py1 = Math.min(poh, (y1 - pkh) / psh + 1);

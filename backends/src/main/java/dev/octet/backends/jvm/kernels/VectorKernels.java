@@ -82,8 +82,6 @@ public final class VectorKernels {
      * run (another CPU or OS, native access not granted, or a 128-bit target, which stands for NEON).
      */
     static final MemorySegment AVX2_GEMM = Avx2Gemm.install(FS.vectorBitSize() >= 256 && !Avx2Gemm.unused);
-    static final MemorySegment AVX2_GEMM_U8 = AVX2_GEMM == null ? null
-            : AVX2_GEMM.asSlice(Avx2Gemm.UNSIGNED_B_OFFSET);
     static final MemorySegment AVX2_GEMV = AVX2_GEMM == null ? null : AVX2_GEMM.asSlice(Avx2Gemm.GEMV_OFFSET);
     static final MemorySegment AVX2_GEMM_PACKED = AVX2_GEMM == null ? null
             : AVX2_GEMM.asSlice(Avx2Gemm.PACKED_B_OFFSET);
@@ -212,7 +210,36 @@ public final class VectorKernels {
     }
 
     /**
-     * One tile of the installed kernel {@code kernel} ({@link #AVX2_GEMM}, {@link #AVX2_GEMM_U8} or
+     * B[k,n] (im2col bytes from {@code co}, row stride {@code ldcol}: at least paddedColumns(n)) packed for the
+     * {@link Avx2Gemm#B_PACKED} kernel as {@link Avx2Gemm#packB} packs weights, at {@code offset} of {@code ws}:
+     * eight columns at a time, two rows' bytes widened (signed, or unsigned with {@code unsigned}) and interleaved
+     * as 16-bit pairs. An odd k's last odd row is 0; the columns past n are whatever the rows hold there.
+     */
+    static void packColumns(byte[] col, int co, int ldcol, int k, int n, boolean unsigned, MemorySegment ws,
+            long offset) {
+        int kp = (k + 1) / 2;
+        int nb = Avx2Gemm.paddedColumns(n);
+        int mask = unsigned ? 0xFF : 0xFFFF;
+        for (int q = 0; q < kp; q++) {
+            int r0 = co + 2 * q * ldcol;
+            int r1 = r0 + ldcol;
+            boolean odd = 2 * q + 1 < k;
+            for (int j = 0; j < nb; j += 8) {
+                IntVector pairs = ((IntVector) ByteVector.fromArray(ByteVector.SPECIES_64, col, r0 + j)
+                        .convertShape(VectorOperators.B2I, IntVector.SPECIES_256, 0)).and(mask);
+                if (odd) {
+                    IntVector high = (IntVector) ByteVector.fromArray(ByteVector.SPECIES_64, col, r1 + j)
+                            .convertShape(VectorOperators.B2I, IntVector.SPECIES_256, 0);
+                    pairs = pairs.or((unsigned ? high.and(0xFF) : high).lanewise(VectorOperators.LSHL, 16));
+                }
+                pairs.intoMemorySegment(ws, offset + 64L * (kp * (j / Avx2Gemm.NR) + q) + 4L * (j % Avx2Gemm.NR),
+                        ByteOrder.LITTLE_ENDIAN);
+            }
+        }
+    }
+
+    /**
+     * One tile of the installed kernel {@code kernel} ({@link #AVX2_GEMM_PACKED} or
      * {@link #AVX2_GEMV}; native addresses, arguments as {@link Avx2Gemm#microKernel} documents).
      */
     static void avx2Call(MemorySegment kernel, long a, long b, long c, long kPairs, long ldcBytes, long ldbBytes) {
@@ -807,7 +834,7 @@ public final class VectorKernels {
         int k = c / groups * kh * kw;
         int nb = Avx2Gemm.paddedColumns(bandRows * ow);
         MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE,
-                Avx2Gemm.workspaceBytes(0, (long) (k + 1) * nb, oc / groups, nb));
+                Avx2Gemm.workspaceBytes(0, Avx2Gemm.packedBBytes(bandRows * ow, k), oc / groups, nb));
         MemorySegment weights = packedConvWeights(w, wo, groups, oc / groups, k, is, io);
         Avx2Gemm.conv(x, xo, unsigned, weights, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oc,
                 oh, ow, zx, bandRows, bs, bo, ws, corr, ko, correct ? Avx2Gemm.PER_ROW : Avx2Gemm.NONE, pkh, pkw, psh,

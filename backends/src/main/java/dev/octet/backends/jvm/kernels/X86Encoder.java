@@ -73,13 +73,6 @@ public final class X86Encoder {
         return registers(code, pos, ymm, xmm);
     }
 
-    /** {@code vpmovzxbw ymm, xmm}: 16 unsigned bytes to 16 words. */
-    public static int vpmovzxbw(byte[] code, int pos, int ymm, int xmm) {
-        pos = vex(code, pos, MAP_0F38, PP_66, true, ymm, 0, xmm);
-        code[pos++] = 0x30;
-        return registers(code, pos, ymm, xmm);
-    }
-
     /** {@code vpunpcklbw dst, a, xmmword [base + disp]}: the low 8 bytes of a and of memory, interleaved. */
     public static int vpunpcklbw(byte[] code, int pos, int dst, int a, int base, int disp) {
         pos = vex(code, pos, MAP_0F, PP_66, false, dst, a, base);
