@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Which kernel calls the lowering emits: each MatMulInteger's float epilogue of dynamic quantization (Mul, Sub,
  * Cast, Mul, Mul, bias Add) is one dequantizeRows call; a static CNN's ConvInteger, MaxPool and bias Add are one
- * convIntegerMaxPool call. That the fused models still equal the reference evaluator bit for bit is the job of
+ * convIntegerMaxPool call; a static MatMulInteger and its bias Add, one gemmU8S8 call. That the fused models still equal the reference evaluator bit for bit is the job of
  * CompiledModelsTest and OpKernelsTest.
  */
 class LoweringFusionTest {
@@ -36,10 +36,19 @@ class LoweringFusionTest {
             assertEquals(null, cnn.get("convInteger"), model + " " + cnn);
             assertEquals(null, cnn.get("maxPool2d"), model + " " + cnn);
         }
-        Map<String, Integer> cnn = calls(LoweredModel.lower(JvmCompiler.forBackend(TestModels.get("cnn-static")))
-                .steps());
-        // Of the four int32 bias Adds, the convolutions' went into their calls; the two FC layers' are left.
-        assertEquals(2, cnn.get("binary"), cnn.toString());
+    }
+
+    @Test
+    void staticBiasAddsJoinTheirProducts() {
+        // Every int32 bias Add of the static MLP and CNN went into its MatMulInteger's (or ConvInteger's) call; their
+        // graphs have no other binary op. (The transformer's binary ops are float: residuals, attention scaling.)
+        for (String model : List.of("mlp-static", "cnn-static")) {
+            Map<String, Integer> counts = calls(LoweredModel.lower(JvmCompiler.forBackend(TestModels.get(model)))
+                    .steps());
+            assertEquals(null, counts.get("binary"), model + " " + counts);
+        }
+        Map<String, Integer> mlp = calls(LoweredModel.lower(TestModels.get("mlp-static")).steps());
+        assertEquals(3, mlp.get("gemmU8S8"), mlp.toString());
     }
 
     @Test

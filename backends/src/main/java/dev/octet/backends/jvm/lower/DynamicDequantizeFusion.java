@@ -9,7 +9,6 @@ import dev.octet.ir.Graph;
 import dev.octet.ir.Node;
 import dev.octet.ir.Value;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -50,15 +49,7 @@ final class DynamicDequantizeFusion implements Fusion {
     /** Every occurrence of the pattern in {@code g}; their nodes are disjoint. */
     static List<Fusion> find(Graph g, Predicate<Value> constants) {
         Map<Value, Node> producers = g.producers();
-        Map<Value, Integer> uses = g.useCounts();
-        Map<Value, Node> onlyUser = new IdentityHashMap<>();
-        for (Node node : g.nodes()) {
-            for (Value v : node.inputs()) {
-                if (v != null && uses.getOrDefault(v, 0) == 1) {
-                    onlyUser.put(v, node);
-                }
-            }
-        }
+        Map<Value, Node> onlyUser = Fusion.onlyUsers(g);
         List<Fusion> found = new ArrayList<>();
         for (Node sub : g.nodes()) {
             if (!sub.op().equals("Sub") || !isType(sub.output(0), ElementType.I32)) {

@@ -1,8 +1,12 @@
 package dev.octet.backends.jvm.lower;
 
 import dev.octet.backends.jvm.LoweringContext;
+import dev.octet.ir.Graph;
 import dev.octet.ir.Node;
+import dev.octet.ir.Value;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Several nodes lowered as one kernel call. Only the last of its nodes (in schedule order) emits code, when all
@@ -13,4 +17,18 @@ public interface Fusion {
     List<Node> nodes();
 
     void lower(LoweringContext cx);
+
+    /** Each value read by exactly one node (and not a graph output), mapped to that node: what may fuse. */
+    static Map<Value, Node> onlyUsers(Graph g) {
+        Map<Value, Integer> uses = g.useCounts();
+        Map<Value, Node> onlyUser = new IdentityHashMap<>();
+        for (Node node : g.nodes()) {
+            for (Value v : node.inputs()) {
+                if (v != null && uses.getOrDefault(v, 0) == 1) {
+                    onlyUser.put(v, node);
+                }
+            }
+        }
+        return onlyUser;
+    }
 }

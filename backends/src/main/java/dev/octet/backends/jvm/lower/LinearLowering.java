@@ -123,9 +123,17 @@ final class LinearLowering {
     }
 
     static void matMulInteger(Node node, LoweringContext cx) {
+        matMulInteger(node, cx, null, node.output(0));
+    }
+
+    /**
+     * As {@link #matMulInteger(Node, LoweringContext)}; with {@code bias} (constant int32, one value per column:
+     * MatMulBiasFusion) the sums plus the bias into {@code y}: the bias joins the zero-point correction the kernel
+     * subtracts (int32 addition wraps, so sum - corr + bias = sum - (corr - bias) exactly).
+     */
+    static void matMulInteger(Node node, LoweringContext cx, Value bias, Value y) {
         Value a = node.input(0);
         Value b = node.input(1);
-        Value y = node.output(0);
         ElementType at = a.type().elementType();
         if (at != ElementType.U8 && at != ElementType.I8) {
             throw cx.error("A must be uint8 or int8, got " + at);
@@ -158,17 +166,24 @@ final class LinearLowering {
         // - (za - 128) * colsum(w), the correction it subtracts.
         int shift = zeroPoint(cx, node, 2) - (unsigned ? 128 : 0);
         Buffer corr = ints;
-        if (shift != 0) {
+        if (shift != 0 || bias != null) {
             int[] sums = new int[n];
             for (int p = 0; p < k; p++) {
                 for (int j = 0; j < n; j++) {
                     sums[j] += shift * w[p * n + j];
                 }
             }
-            corr = cx.weight(List.of(b, shift, "colsum"), sums);
+            if (bias != null) {
+                Tensor biasValues = cx.constant(bias);
+                for (int j = 0; j < n; j++) {
+                    sums[j] -= (int) biasValues.getLong(j);
+                }
+            }
+            corr = cx.weight(bias == null ? List.of(b, shift, "colsum") : List.of(b, shift, bias, "colsum-bias"),
+                    sums);
         }
         cx.call("gemmU8S8", cx.in(a), IntExpr.of(k), unsigned, weights, IntExpr.of(n), out, IntExpr.of(n), rows,
-                IntExpr.of(n), IntExpr.of(k), narrow, scratch, ints, corr, shift != 0);
+                IntExpr.of(n), IntExpr.of(k), narrow, scratch, ints, corr, shift != 0 || bias != null);
     }
 
     /** A scalar zero-point operand (0 when absent); per-row zero points are not supported. */

@@ -60,6 +60,7 @@ public final class Lowerings {
     public static List<Fusion> fusions(Graph g, Predicate<Value> isConstant) {
         List<Fusion> all = new ArrayList<>(DynamicDequantizeFusion.find(g, isConstant));
         all.addAll(ConvPoolFusion.find(g, isConstant));
+        all.addAll(MatMulBiasFusion.find(g, isConstant));
         return all;
     }
 
