@@ -28,10 +28,12 @@ import java.util.Arrays;
  * <p>Layouts: A is packed as rows of 16-bit values, ceil(k/2) int32 words (k-pairs) per row, in whole panels of
  * {@link #MR} rows: a row of bytes sign-extended, so packing the activations of a MatMulInteger per call is one
  * widening pass; a ConvInteger's weights are packed once (then cached). The kernel broadcasts each row's pair
- * through base + index addressing (rows a fixed stride apart). B is
- * row-major bytes (MatMulInteger's weights, a convolution's im2col columns): the kernel interleaves two rows'
- * bytes itself ({@code vpunpck[lh]bw}, then {@code vpmov[sz]xbw}), so weights keep their layout. A kernel computes
- * one tile of C over all of K. Every operand is in native memory and goes as a raw address (see
+ * through base + index addressing (rows a fixed stride apart). For the {@link #MR} x {@link #NR} block, B is
+ * packed too, in strips of 16 columns of (even k, odd k) 16-bit pairs: MatMulInteger's weights once
+ * ({@link #packB}, then cached), a convolution's im2col band as it enters native memory
+ * ({@link VectorKernels#packColumns}). The 1 x {@link #GEMV_COLUMNS} matrix-vector block reads B as row-major
+ * int8 bytes and interleaves two rows itself ({@code vpunpck[lh]bw}, then {@code vpmovsxbw}), so batch-1 weights
+ * stay one byte each. A kernel computes one tile of C over all of K. Every operand is in native memory and goes as a raw address (see
  * {@link #downcall}). A kernel template: static methods only, no static initializer, no lambdas.
  */
 public final class Avx2Gemm {
