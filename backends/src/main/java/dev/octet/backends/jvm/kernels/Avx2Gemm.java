@@ -203,16 +203,11 @@ public final class Avx2Gemm {
     }
 
     /**
-     * Whether the kernels may read B[k,n] at {@code bo} of an array of {@code length} bytes (copied to native
-     * memory): they read whole pairs of rows (an odd k also row k, whose A half-words are zero) and NR-column
-     * strips, so up to {@code (2*ceil(k/2)-1)*ldb + roundUp(n, NR)} bytes from bo; the bytes past the matrix only
-     * meet zero weights or columns that are not kept.
+     * Whether the byte-row (matrix-vector) kernel may read B[k,n] at {@code bo} of an array of {@code length} bytes
+     * (copied to native memory): it reads whole pairs of rows (an odd k also row k, whose A half-words are zero)
+     * and strips of {@code width} columns, so up to {@code (2*ceil(k/2)-1)*ldb + roundUp(n, width)} bytes from bo;
+     * the bytes past the matrix only meet zero weights or columns that are not kept.
      */
-    public static boolean fitsInPlace(int length, int bo, int ldb, int n, int k) {
-        return fitsInPlace(length, bo, ldb, n, k, NR);
-    }
-
-    /** As {@link #fitsInPlace(int, int, int, int, int)} for strips of {@code width} columns. */
     public static boolean fitsInPlace(int length, int bo, int ldb, int n, int k, int width) {
         return bo + extent(ldb, n, k, width) <= length;
     }

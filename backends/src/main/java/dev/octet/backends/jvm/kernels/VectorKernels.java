@@ -230,7 +230,7 @@ public final class VectorKernels {
                 if (odd) {
                     IntVector high = (IntVector) ByteVector.fromArray(ByteVector.SPECIES_64, col, r1 + j)
                             .convertShape(VectorOperators.B2I, IntVector.SPECIES_256, 0);
-                    pairs = pairs.or((unsigned ? high.and(0xFF) : high).lanewise(VectorOperators.LSHL, 16));
+                    pairs = pairs.or(high.and(mask).lanewise(VectorOperators.LSHL, 16));
                 }
                 pairs.intoMemorySegment(ws, offset + 64L * (kp * (j / Avx2Gemm.NR) + q) + 4L * (j % Avx2Gemm.NR),
                         ByteOrder.LITTLE_ENDIAN);

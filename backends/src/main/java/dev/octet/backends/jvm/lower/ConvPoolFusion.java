@@ -44,14 +44,15 @@ final class ConvPoolFusion implements Fusion {
             }
             long[] window = window(maxPool.attributes());
             List<Dim> pooled = maxPool.output(0).type().shape().dims();
-            if (window == null || !pooled.get(2).isFixed() || !pooled.get(3).isFixed()) {
+            Dim channelDim = conv.output(0).type().shape().dims().get(1);
+            if (window == null || !channelDim.isFixed() || !pooled.get(2).isFixed() || !pooled.get(3).isFixed()) {
                 continue;
             }
             List<Node> chain = new ArrayList<>(List.of(conv, maxPool));
             Value result = maxPool.output(0);
             Value bias = null;
             Node add = onlyUser.get(result);
-            long channels = conv.output(0).type().shape().dims().get(1).size();
+            long channels = channelDim.size();
             if (add != null && add.op().equals("Add") && isI32(add.output(0)) && add.inputs().size() == 2) {
                 Value other = add.input(0) == result ? add.input(1) : add.input(0);
                 if (other != result && constants.test(other) && perChannel(other, channels)) {

@@ -145,11 +145,13 @@ class Avx2GemmTest {
 
     @Test
     void rejectsMatricesItCannotReadInPlace() {
-        // An odd k reads row k; the last strip reads whole NR columns.
-        assertFalse(Avx2Gemm.fitsInPlace(3 * 16 + 15, 0, 16, 16, 3));
-        assertTrue(Avx2Gemm.fitsInPlace(4 * 16, 0, 16, 16, 3));
-        assertFalse(Avx2Gemm.fitsInPlace(20 + 31, 0, 20, 20, 2));
-        assertTrue(Avx2Gemm.fitsInPlace(20 + 32, 0, 20, 20, 2));
+        // An odd k reads row k; the last strip reads whole strips of the given width.
+        assertFalse(Avx2Gemm.fitsInPlace(3 * 16 + 15, 0, 16, 16, 3, 16));
+        assertTrue(Avx2Gemm.fitsInPlace(4 * 16, 0, 16, 16, 3, 16));
+        assertFalse(Avx2Gemm.fitsInPlace(20 + 31, 0, 20, 20, 2, 16));
+        assertTrue(Avx2Gemm.fitsInPlace(20 + 32, 0, 20, 20, 2, 16));
+        assertFalse(Avx2Gemm.fitsInPlace(20 + 95, 0, 20, 20, 2, Avx2Gemm.GEMV_COLUMNS));
+        assertTrue(Avx2Gemm.fitsInPlace(20 + 96, 0, 20, 20, 2, Avx2Gemm.GEMV_COLUMNS));
     }
 
     /**
