@@ -11,7 +11,6 @@ import java.lang.ref.Reference;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -57,8 +56,7 @@ public final class VectorKernels {
     /** Shorts and ints of the same vector width: the 16-bit matrix-vector kernel. */
     static final VectorSpecies<Short> SS = VectorSpecies.of(short.class, FS.vectorShape());
     static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, FS.vectorShape());
-    /** Doubles and longs of the vector width, and as many ints: the exact requantization. */
-    static final VectorSpecies<Double> DS = VectorSpecies.of(double.class, FS.vectorShape());
+    /** Longs of the vector width, and as many ints: the exact requantization. */
     static final VectorSpecies<Long> DL = VectorSpecies.of(long.class, FS.vectorShape());
     static final VectorSpecies<Integer> DI = VectorSpecies.of(int.class,
             VectorShape.forBitSize(Math.max(64, FS.vectorBitSize() / 2)));
@@ -237,6 +235,7 @@ public final class VectorKernels {
             }
         }
     }
+
 
     /**
      * One tile of the installed kernel {@code kernel} ({@link #AVX2_GEMM_PACKED} or
@@ -1193,43 +1192,29 @@ public final class VectorKernels {
      * roundings collapse into one floor: its high multiply is floor((acc*m + 2^30) / 2^31) (the nudge and the
      * truncation toward zero agree with that for either sign), and dividing that by 2^s rounding half away from zero
      * is floor((x + 2^(s-1) - [x < 0]) / 2^s), where x < 0 exactly when acc*m < -2^30; nested floors of integer
-     * offsets merge, so the result is floor((acc*m + 2^30 + 2^(30+s) - [acc*m < -2^30] * 2^31) / 2^(31+s)). In
-     * double precision that is exact for chunks whose accumulators lie below 2^20 in magnitude (int8 GEMM sums
-     * nearly always do) and shifts in [1, 20]: acc*m fits 51 bits, adding 2^52 makes the floor a truncation of a
-     * positive value, and scaling by 2^-(31+s) is exact. Lanes run along each channel's elements, or across
-     * channels when each has one element (fully-connected outputs); results collect in int scratch
-     * ({@link ScalarKernels#REQUANTIZE_SCRATCH_INTS}) and narrow to bytes a vector at a time. Other chunks and
-     * channels go through the scalar definition.
+     * offsets merge, so the result is floor((acc*m + 2^30 + 2^(30+s) - [acc*m < -2^30] * 2^31) / 2^(31+s)) (for
+     * s = 0, floor((acc*m + 2^30) / 2^31)): in 64-bit lanes one multiply, one add and one arithmetic shift, exact
+     * for every int32 accumulator (|acc*m| < 2^62). Lanes run along each channel's elements, or across channels when
+     * each has one element (fully-connected outputs); results collect in int scratch
+     * ({@link ScalarKernels#REQUANTIZE_SCRATCH_INTS}) and narrow to bytes a vector at a time. Channels with a
+     * negative shift or the multiplier -2^31 (the high multiply's saturating case) go through the scalar definition.
      */
     public static void requantize(int[] acc, int ao, byte[] y, int yo, int outer, int channels, int inner,
             int[] mult, int mo, int[] shift, int sho, int zp, int lo, int hi, int[] scratch, int sco) {
+        if (inner == 1) {
+            requantizeRows(acc, ao, y, yo, outer, channels, mult, mo, shift, sho, zp, lo, hi, scratch, sco);
+            return;
+        }
         int chunk = ScalarKernels.REQUANTIZE_SCRATCH_INTS;
-        boolean shiftsExact = inner == 1 && exactShifts(shift, sho, channels);
         int i = 0;
         for (int o = 0; o < outer; o++) {
-            if (inner == 1) {
-                for (int c0 = 0; c0 < channels; c0 += chunk) {
-                    int n = Math.min(chunk, channels - c0);
-                    if (shiftsExact && exactRange(acc, ao + i + c0, n)) {
-                        requantizeAcross(acc, ao + i + c0, n, mult, mo + c0, shift, sho + c0, zp, lo, hi, scratch,
-                                sco);
-                        narrow(scratch, sco, y, yo + i + c0, n);
-                    } else {
-                        for (int c = c0; c < c0 + n; c++) {
-                            y[yo + i + c] = ScalarMath.requantize(acc[ao + i + c], mult[mo + c], shift[sho + c], zp,
-                                    lo, hi);
-                        }
-                    }
-                }
-                i += channels;
-                continue;
-            }
             for (int c = 0; c < channels; c++) {
                 int m = mult[mo + c];
                 int s = shift[sho + c];
+                boolean lanes = s >= 0 && s <= 30 && m != Integer.MIN_VALUE;
                 for (int e = 0; e < inner; e += chunk) {
                     int n = Math.min(chunk, inner - e);
-                    if (s >= 1 && s <= 20 && exactRange(acc, ao + i + e, n)) {
+                    if (lanes) {
                         requantizeAlong(acc, ao + i + e, n, m, s, zp, lo, hi, scratch, sco);
                         narrow(scratch, sco, y, yo + i + e, n);
                     } else {
@@ -1243,28 +1228,10 @@ public final class VectorKernels {
         }
     }
 
-    /** Whether n accumulators from ao all lie in (-2^20, 2^20), the range of the exact double path. */
-    private static boolean exactRange(int[] acc, int ao, int n) {
-        IntVector min = IntVector.zero(IS);
-        IntVector max = IntVector.zero(IS);
-        int e = 0;
-        for (; e + L <= n; e += L) {
-            IntVector a = IntVector.fromArray(IS, acc, ao + e);
-            min = min.min(a);
-            max = max.max(a);
-        }
-        int lo = min.reduceLanes(VectorOperators.MIN);
-        int hi = max.reduceLanes(VectorOperators.MAX);
-        for (; e < n; e++) {
-            lo = Math.min(lo, acc[ao + e]);
-            hi = Math.max(hi, acc[ao + e]);
-        }
-        return lo > -(1 << 20) && hi < 1 << 20;
-    }
-
-    private static boolean exactShifts(int[] shift, int sho, int n) {
+    /** Whether n channels from mo, sho can all take the lane path across channels: shifts in [1, 30]. */
+    private static boolean laneShifts(int[] mult, int mo, int[] shift, int sho, int n) {
         for (int e = 0; e < n; e++) {
-            if (shift[sho + e] < 1 || shift[sho + e] > 20) {
+            if (shift[sho + e] < 1 || shift[sho + e] > 30 || mult[mo + e] == Integer.MIN_VALUE) {
                 return false;
             }
         }
@@ -1286,24 +1253,22 @@ public final class VectorKernels {
     }
 
     /**
-     * {@link #requantize}'s exact path for n elements of one channel (multiplier m, shift s in [1, 20]; every
-     * accumulator in range) into t. Ints as many as the doubles of a vector: every conversion keeps its lane count,
-     * which C2 compiles to one instruction (conversions between lane counts go through slow generic code).
+     * {@link #requantize} of n elements of one channel (multiplier m, shift s in [0, 30]) into t. Ints as many as
+     * the longs of a vector: every conversion keeps its lane count, which C2 compiles to one instruction
+     * (conversions between lane counts go through slow generic code).
      */
     private static void requantizeAlong(int[] acc, int ao, int n, int m, int s, int zp, int lo, int hi, int[] t,
             int to) {
-        double positive = 0x1p52 + 0x1p30 + Math.scalb(1.0, 30 + s);
-        double negative = positive - 0x1p31;
-        double down = Math.scalb(1.0, -31 - s);
-        int offset = zp - (1 << (21 - s)); // 2^52 / 2^(31+s) comes back out, the zero point goes in
-        int step = DS.length();
+        long positive = (1L << 30) + (s > 0 ? 1L << (30 + s) : 0);
+        long negative = s > 0 ? positive - (1L << 31) : positive;
+        int step = DL.length();
         int e = 0;
         for (; e + step <= n; e += step) {
-            DoubleVector p = ((DoubleVector) IntVector.fromArray(DI, acc, ao + e)
-                    .convertShape(VectorOperators.I2D, DS, 0)).mul(m);
-            p = p.add(DoubleVector.broadcast(DS, positive).blend(negative, p.compare(VectorOperators.LT, -0x1p30)));
-            ((IntVector) p.mul(down).convertShape(VectorOperators.D2I, DI, 0)).add(offset).max(lo).min(hi)
-                    .intoArray(t, to + e);
+            LongVector p = ((LongVector) IntVector.fromArray(DI, acc, ao + e)
+                    .convertShape(VectorOperators.I2L, DL, 0)).mul(m);
+            p = p.add(LongVector.broadcast(DL, positive).blend(negative, p.compare(VectorOperators.LT, -(1L << 30))));
+            ((IntVector) p.lanewise(VectorOperators.ASHR, 31 + s).convertShape(VectorOperators.L2I, DI, 0)).add(zp)
+                    .max(lo).min(hi).intoArray(t, to + e);
         }
         for (; e < n; e++) {
             t[to + e] = ScalarMath.requantize(acc[ao + e], m, s, zp, lo, hi);
@@ -1311,33 +1276,110 @@ public final class VectorKernels {
     }
 
     /**
-     * {@link #requantize}'s exact path for one row of n channels with one element each: lanes across channels, each
-     * with its own multiplier and shift (all in [1, 20]; every accumulator in range), into t.
+     * {@link #requantize} of rows x channels accumulators with one element per channel (fully-connected outputs):
+     * lanes across channels, each with its own multiplier and shift, one block of L channels at a time over up to
+     * scratch/L rows, so each lane's constants are built once per block rather than once per row (below 4 rows,
+     * row by row). Channels with a shift outside [1, 30], and those after the last whole block, go through the
+     * scalar definition.
      */
-    private static void requantizeAcross(int[] acc, int ao, int n, int[] mult, int mo, int[] shift, int sho,
-            int zp, int lo, int hi, int[] t, int to) {
-        int step = DS.length();
+    private static void requantizeRows(int[] acc, int ao, byte[] y, int yo, int rows, int channels, int[] mult,
+            int mo, int[] shift, int sho, int zp, int lo, int hi, int[] t, int to) {
+        if (rows < 4) {
+            // Too few rows to share the constants: lanes along each row, constants built per vector.
+            int chunk = ScalarKernels.REQUANTIZE_SCRATCH_INTS;
+            for (int c = 0; c < channels; c += chunk) {
+                int n = Math.min(chunk, channels - c);
+                boolean lanes = laneShifts(mult, mo + c, shift, sho + c, n);
+                for (int r = 0; r < rows; r++) {
+                    int i = r * channels + c;
+                    if (lanes) {
+                        int done = requantizeAcross(acc, ao + i, n, mult, mo + c, shift, sho + c, zp, lo, hi, t, to);
+                        narrow(t, to, y, yo + i, done);
+                        requantizeScalar(acc, ao, y, yo, r, r + 1, channels, c + done, c + n, mult, mo, shift, sho,
+                                zp, lo, hi);
+                    } else {
+                        requantizeScalar(acc, ao, y, yo, r, r + 1, channels, c, c + n, mult, mo, shift, sho, zp, lo,
+                                hi);
+                    }
+                }
+            }
+            return;
+        }
+        int blockRows = ScalarKernels.REQUANTIZE_SCRATCH_INTS / L;
+        int c0 = 0;
+        for (; c0 + L <= channels; c0 += L) {
+            boolean lanes = laneShifts(mult, mo + c0, shift, sho + c0, L);
+            for (int r0 = 0; r0 < rows; r0 += blockRows) {
+                int nr = Math.min(blockRows, rows - r0);
+                if (lanes) {
+                    requantizeBlock(acc, ao + r0 * channels + c0, nr, channels, mult, mo + c0, shift, sho + c0, zp,
+                            lo, hi, t, to);
+                    for (int r = 0; r < nr; r++) {
+                        narrow(t, to + r * L, y, yo + (r0 + r) * channels + c0, L);
+                    }
+                } else {
+                    requantizeScalar(acc, ao, y, yo, r0, r0 + nr, channels, c0, c0 + L, mult, mo, shift, sho, zp, lo,
+                            hi);
+                }
+            }
+        }
+        requantizeScalar(acc, ao, y, yo, 0, rows, channels, c0, channels, mult, mo, shift, sho, zp, lo, hi);
+    }
+
+    /** One block of {@link #requantizeRows}: nr rows (stride channels) of L channels into t (L ints per row). */
+    private static void requantizeBlock(int[] acc, int ao, int nr, int channels, int[] mult, int mo, int[] shift,
+            int sho, int zp, int lo, int hi, int[] t, int to) {
+        int step = DL.length();
+        for (int h = 0; h < L; h += step) {
+            LongVector s = (LongVector) IntVector.fromArray(DI, shift, sho + h).convertShape(VectorOperators.I2L, DL,
+                    0);
+            LongVector m = (LongVector) IntVector.fromArray(DI, mult, mo + h).convertShape(VectorOperators.I2L, DL,
+                    0);
+            LongVector positive = LongVector.broadcast(DL, 1).lanewise(VectorOperators.LSHL, s.add(30))
+                    .add(1L << 30);
+            LongVector negative = positive.sub(1L << 31);
+            LongVector down = s.add(31);
+            for (int r = 0; r < nr; r++) {
+                LongVector p = ((LongVector) IntVector.fromArray(DI, acc, ao + r * channels + h)
+                        .convertShape(VectorOperators.I2L, DL, 0)).mul(m);
+                p = p.add(positive.blend(negative, p.compare(VectorOperators.LT, -(1L << 30))));
+                ((IntVector) p.lanewise(VectorOperators.ASHR, down).convertShape(VectorOperators.L2I, DI, 0)).add(zp)
+                        .max(lo).min(hi).intoArray(t, to + r * L + h);
+            }
+        }
+    }
+
+    /**
+     * {@link #requantizeRows} of one row's n channels (shifts in [1, 30]) into t, whole vectors only; returns how
+     * many channels it did.
+     */
+    private static int requantizeAcross(int[] acc, int ao, int n, int[] mult, int mo, int[] shift, int sho, int zp,
+            int lo, int hi, int[] t, int to) {
+        int step = DL.length();
         int e = 0;
         for (; e + step <= n; e += step) {
-            IntVector s = IntVector.fromArray(DI, shift, sho + e);
-            DoubleVector pow = (DoubleVector) IntVector.broadcast(DI, 1).lanewise(VectorOperators.LSHL, s)
-                    .convertShape(VectorOperators.I2D, DS, 0);
-            // 2^-(31+s) from its exponent bits: a multiplication, not a division by pow.
-            DoubleVector down = ((LongVector) s.convertShape(VectorOperators.I2L, DL, 0)).neg()
-                    .add(1023 - 31).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-            DoubleVector m = (DoubleVector) IntVector.fromArray(DI, mult, mo + e)
-                    .convertShape(VectorOperators.I2D, DS, 0);
-            DoubleVector p = ((DoubleVector) IntVector.fromArray(DI, acc, ao + e)
-                    .convertShape(VectorOperators.I2D, DS, 0)).mul(m);
-            DoubleVector positive = pow.mul(0x1p30).add(0x1p52 + 0x1p30);
-            p = p.add(positive.blend(positive.sub(0x1p31), p.compare(VectorOperators.LT, -0x1p30)));
-            IntVector offset = IntVector.broadcast(DI, zp).sub(IntVector.broadcast(DI, 1 << 21)
-                    .lanewise(VectorOperators.ASHR, s));
-            ((IntVector) p.mul(down).convertShape(VectorOperators.D2I, DI, 0)).add(offset).max(lo).min(hi)
-                    .intoArray(t, to + e);
+            LongVector s = (LongVector) IntVector.fromArray(DI, shift, sho + e).convertShape(VectorOperators.I2L, DL,
+                    0);
+            LongVector p = ((LongVector) IntVector.fromArray(DI, acc, ao + e)
+                    .convertShape(VectorOperators.I2L, DL, 0))
+                    .mul(IntVector.fromArray(DI, mult, mo + e).convertShape(VectorOperators.I2L, DL, 0));
+            LongVector positive = LongVector.broadcast(DL, 1).lanewise(VectorOperators.LSHL, s.add(30))
+                    .add(1L << 30);
+            p = p.add(positive.blend(positive.sub(1L << 31), p.compare(VectorOperators.LT, -(1L << 30))));
+            ((IntVector) p.lanewise(VectorOperators.ASHR, s.add(31)).convertShape(VectorOperators.L2I, DI, 0))
+                    .add(zp).max(lo).min(hi).intoArray(t, to + e);
         }
-        for (; e < n; e++) {
-            t[to + e] = ScalarMath.requantize(acc[ao + e], mult[mo + e], shift[sho + e], zp, lo, hi);
+        return e;
+    }
+
+    /** The scalar definition for rows [r0, r1) and channels [c0, c1) of {@link #requantizeRows}. */
+    private static void requantizeScalar(int[] acc, int ao, byte[] y, int yo, int r0, int r1, int channels, int c0,
+            int c1, int[] mult, int mo, int[] shift, int sho, int zp, int lo, int hi) {
+        for (int r = r0; r < r1; r++) {
+            for (int c = c0; c < c1; c++) {
+                int i = r * channels + c;
+                y[yo + i] = ScalarMath.requantize(acc[ao + i], mult[mo + c], shift[sho + c], zp, lo, hi);
+            }
         }
     }
 
