@@ -49,6 +49,9 @@ public final class Avx2Gemm {
     /** Where each kernel starts in the installed code: MR x NR packed B ({@link #packB}), 1 x 96 int8 B rows. */
     public static final int PACKED_B_OFFSET = 0;
     public static final int GEMV_OFFSET = SLOT_BYTES;
+    /** The B-packing kernels ({@link #packKernel}): int8 rows, uint8 rows. */
+    public static final int PACK_SIGNED_OFFSET = 2 * SLOT_BYTES;
+    public static final int PACK_UNSIGNED_OFFSET = 3 * SLOT_BYTES;
     /** The kernels' forms of B: int8 rows, or 16-bit k-pair strips ({@link #packB}). */
     public static final int B_BYTES = 0;
     public static final int B_PACKED = 1;
@@ -77,9 +80,11 @@ public final class Avx2Gemm {
             if (!enabled || !ExecutableMemory.usable("avx2")) {
                 return null;
             }
-            byte[] code = new byte[2 * SLOT_BYTES];
+            byte[] code = new byte[4 * SLOT_BYTES];
             place(code, PACKED_B_OFFSET, microKernel(B_PACKED, MR, NR / 16));
             place(code, GEMV_OFFSET, microKernel(B_BYTES, 1, GEMV_COLUMNS / 16));
+            place(code, PACK_SIGNED_OFFSET, packKernel(false));
+            place(code, PACK_UNSIGNED_OFFSET, packKernel(true));
             return ExecutableMemory.install(code);
         } catch (Throwable e) {
             return null;
@@ -175,6 +180,44 @@ public final class Avx2Gemm {
             }
             pos = X86Encoder.add(code, pos, RAX, R8);
         }
+        pos = X86Encoder.vzeroupper(code, pos);
+        pos = X86Encoder.ret(code, pos);
+        return Arrays.copyOf(code, pos);
+    }
+
+    /**
+     * A kernel packing B for {@link #B_PACKED} from int8 rows anywhere in native memory, System V arguments: rdi = a
+     * table of row addresses, two per k-pair (even row, odd row); rsi = the packed B; rdx = k-pairs (at least 1); rcx
+     * = strips of 16 columns (at least 1); r8 = bytes from one strip to the next (64 per k-pair). Per k-pair and
+     * strip: 16 bytes of each row, interleaved ({@code vpunpck[lh]bw}) and widened ({@code vpmovsxbw}, or
+     * {@code vpmovzxbw} for uint8) into the 64 bytes {@link #packB} writes. Eight instructions per 16 columns where
+     * the Java packing ({@link VectorKernels#packColumns}) needs about 24.
+     */
+    public static byte[] packKernel(boolean unsigned) {
+        byte[] code = new byte[256];
+        int pos = 0;
+        int pair = pos;
+        pos = X86Encoder.movLoad(code, pos, R10, RDI, 0);
+        pos = X86Encoder.movLoad(code, pos, R11, RDI, 8);
+        pos = X86Encoder.mov(code, pos, R9, RSI);
+        pos = X86Encoder.mov(code, pos, RAX, RCX);
+        int strip = pos;
+        pos = X86Encoder.vmovdquLoadXmm(code, pos, 14, R10, 0);
+        pos = X86Encoder.vpunpckhbw(code, pos, 15, 14, R11, 0);
+        pos = X86Encoder.vpunpcklbw(code, pos, 14, 14, R11, 0);
+        pos = unsigned ? X86Encoder.vpmovzxbw(code, pos, 12, 14) : X86Encoder.vpmovsxbw(code, pos, 12, 14);
+        pos = unsigned ? X86Encoder.vpmovzxbw(code, pos, 13, 15) : X86Encoder.vpmovsxbw(code, pos, 13, 15);
+        pos = X86Encoder.vmovdquStore(code, pos, R9, 0, 12);
+        pos = X86Encoder.vmovdquStore(code, pos, R9, 32, 13);
+        pos = X86Encoder.addImm8(code, pos, R10, 16);
+        pos = X86Encoder.addImm8(code, pos, R11, 16);
+        pos = X86Encoder.add(code, pos, R9, R8);
+        pos = X86Encoder.dec(code, pos, RAX);
+        pos = X86Encoder.jnz(code, pos, strip);
+        pos = X86Encoder.addImm8(code, pos, RDI, 16);
+        pos = X86Encoder.addImm8(code, pos, RSI, 64);
+        pos = X86Encoder.dec(code, pos, RDX);
+        pos = X86Encoder.jnz(code, pos, pair);
         pos = X86Encoder.vzeroupper(code, pos);
         pos = X86Encoder.ret(code, pos);
         return Arrays.copyOf(code, pos);
@@ -378,9 +421,10 @@ public final class Avx2Gemm {
      * The integer convolution of {@link ScalarKernels#convInteger} on the micro-kernels: the weights are A,
      * packed ({@link #packWeights}) in {@code weights}; per image, group and band of {@code bandRows} output rows,
      * im2col of the raw bytes (padded with the zero point; rows of {@link #paddedColumns} bytes), packed into the
-     * workspace ({@link VectorKernels#packColumns}), is B, so C lands in NCHW order. {@code col}: k *
-     * paddedColumns(band) bytes from {@code co}; {@code ws}: {@link #workspaceBytes}(0, packedBBytes(band, k),
-     * oc / groups, band) of native memory. Per output
+     * workspace ({@link VectorKernels#packColumns}; for stride-1 convolutions with output rows as wide as input
+     * rows, packed from the image, {@link VectorKernels#packImageColumns}), is B, so C lands in NCHW order.
+     * {@code col}: k * paddedColumns(band) bytes from {@code co}; {@code ws}: {@link #convWorkspaceBytes} plus
+     * {@link VectorKernels#imageColumnsNativeBytes} of native memory. Per output
      * channel, {@code corr[ko + channel]} is subtracted unless {@code corrMode} is {@link #NONE}. With
      * {@code pkh > 0}, the max pooling of {@link ScalarKernels#convIntegerMaxPool} (windows no taller than their
      * stride, bands a whole number of strides) and its bias run on each band after one bulk copy out of native
@@ -399,6 +443,10 @@ public final class Avx2Gemm {
         int perGroup = packedInts(ocg, k);
         long cOffset = packedBBytes(bandRows * ow, k);
         int plane = pkh > 0 ? poh * pow : oh * ow;
+        // Stride 1 and output rows as wide as input rows: the im2col matrix is the image shifted tap by tap.
+        boolean fromImage = sh == 1 && sw == 1 && dh == 1 && dw == 1 && ow == wd
+                && VectorKernels.imageColumnsBytes(cg, bandRows, wd, kh, kw) <= k * paddedColumns(bandRows * ow);
+        long imageOffset = convWorkspaceBytes(bandRows * ow, k, ocg);
         for (int b = 0; b < batch; b++) {
             for (int g = 0; g < groups; g++) {
                 int yg = yo + (b * oc + g * ocg) * plane;
@@ -406,9 +454,14 @@ public final class Avx2Gemm {
                     int y1 = Math.min(oh, y0 + bandRows);
                     int n = (y1 - y0) * ow;
                     int nb = paddedColumns(n);
-                    ConvKernels.im2col(x, xo + b * image + g * cg * h * wd, col, co, nb, cg, h, wd, kh, kw, sh, sw,
-                            ph, pw, dh, dw, y0, y1, ow, zx);
-                    VectorKernels.packColumns(col, co, nb, k, n, unsigned, ws, 0);
+                    if (fromImage) {
+                        VectorKernels.packImageColumns(x, xo + b * image + g * cg * h * wd, cg, h, wd, kh, kw, ph,
+                                pw, y0, y1, zx, unsigned, col, co, ws, 0, imageOffset);
+                    } else {
+                        ConvKernels.im2col(x, xo + b * image + g * cg * h * wd, col, co, nb, cg, h, wd, kh, kw, sh,
+                                sw, ph, pw, dh, dw, y0, y1, ow, zx);
+                        VectorKernels.packColumns(col, co, nb, k, n, unsigned, ws, 0);
+                    }
                     long a = weights.address() + 4L * g * perGroup;
                     if (pkh == 0) {
                         multiply(a, ws.address(), y, yg + y0 * ow, oh * ow, ocg, n, k, ws, cOffset, corr,
@@ -429,6 +482,14 @@ public final class Avx2Gemm {
                 }
             }
         }
+    }
+
+    /**
+     * Native workspace bytes of {@link #conv} before the scratch of {@link VectorKernels#packImageColumns}: packed B
+     * and C of a band of n columns, rounded up to 64.
+     */
+    public static long convWorkspaceBytes(int n, int k, int ocg) {
+        return (workspaceBytes(0, packedBBytes(n, k), ocg, n) + 63) & ~63L;
     }
 
     /** A thread's native workspace of at least {@code bytes}, grown (never shrunk) on demand. */

@@ -83,6 +83,10 @@ public final class VectorKernels {
     static final MemorySegment AVX2_GEMV = AVX2_GEMM == null ? null : AVX2_GEMM.asSlice(Avx2Gemm.GEMV_OFFSET);
     static final MemorySegment AVX2_GEMM_PACKED = AVX2_GEMM == null ? null
             : AVX2_GEMM.asSlice(Avx2Gemm.PACKED_B_OFFSET);
+    static final MemorySegment AVX2_PACK_SIGNED = AVX2_GEMM == null ? null
+            : AVX2_GEMM.asSlice(Avx2Gemm.PACK_SIGNED_OFFSET);
+    static final MemorySegment AVX2_PACK_UNSIGNED = AVX2_GEMM == null ? null
+            : AVX2_GEMM.asSlice(Avx2Gemm.PACK_UNSIGNED_OFFSET);
     static final MethodHandle AVX2_CALL = AVX2_GEMM == null ? null : Avx2Gemm.downcall();
     /** Each thread's native memory for the micro-kernels' operands. */
     static final ThreadLocal<MemorySegment> AVX2_WORKSPACE = new ThreadLocal<>();
@@ -236,6 +240,82 @@ public final class VectorKernels {
         }
     }
 
+    /**
+     * Bytes of heap scratch that {@link #packImageColumns} needs for a band of {@code rows} output rows of width w:
+     * kw copies of the band's input rows (with the kernel's reach above and below), then zeros for reads past them.
+     */
+    static int imageColumnsBytes(int cg, int rows, int w, int kh, int kw) {
+        return kw * cg * (rows + kh - 1) * w + Avx2Gemm.paddedColumns(rows * w) + 16;
+    }
+
+    /** Bytes of native workspace that {@link #packImageColumns} needs: its scratch, then the table of row pairs. */
+    static long imageColumnsNativeBytes(int cg, int rows, int w, int kh, int kw) {
+        return imageColumnsBytes(cg, rows, w, kh, kw) + 8 + 16L * ((cg * kh * kw + 1) / 2);
+    }
+
+    /**
+     * {@link #packColumns} of the im2col matrix of output rows [y0, y1) of a stride-1, dilation-1 convolution whose
+     * output rows are as wide as its input rows (w), without that matrix: {@code p} gets kw copies of the band's
+     * input rows, padding rows included, copy v shifted by v - pw columns with the columns it shifts in set to the
+     * padding {@code zx}; the matrix's row for tap (c, u, v) is then copy v from row (c, u) on, contiguous across
+     * output rows. Building the copies is one block copy per channel and copy, where im2col copies per tap. The
+     * copies go to native memory at {@code pOffset} of ws in one bulk copy, then the packing kernel
+     * ({@link Avx2Gemm#packKernel}) reads them through a table of row addresses after them. {@code p} holds
+     * {@link #imageColumnsBytes} from {@code po}, ws {@link #imageColumnsNativeBytes} from pOffset.
+     */
+    static void packImageColumns(byte[] x, int xo, int cg, int h, int w, int kh, int kw, int ph, int pw, int y0,
+            int y1, int zx, boolean unsigned, byte[] p, int po, MemorySegment ws, long offset, long pOffset) {
+        int rows = y1 - y0 + kh - 1;
+        int plane = cg * rows * w;
+        // Band rows [rlo, rhi) lie inside the image; the others are padding.
+        int rlo = Math.min(rows, Math.max(0, ph - y0));
+        int rhi = Math.max(rlo, Math.min(rows, h + ph - y0));
+        for (int v = 0; v < kw; v++) {
+            int s = v - pw;
+            int x0 = Math.min(w, Math.max(0, -s));
+            int x1 = Math.max(x0, Math.min(w, w - s));
+            for (int c = 0; c < cg; c++) {
+                int dst = po + v * plane + c * rows * w;
+                Arrays.fill(p, dst, dst + rlo * w, (byte) zx);
+                Arrays.fill(p, dst + rhi * w, dst + rows * w, (byte) zx);
+                if (rlo < rhi && x0 < x1) {
+                    int src = xo + (c * h + y0 - ph + rlo) * w;
+                    System.arraycopy(x, src + x0 + s, p, dst + rlo * w + x0, (rhi - rlo - 1) * w + x1 - x0);
+                }
+                for (int r = rlo; r < rhi; r++) {
+                    int row = dst + r * w;
+                    for (int i = 0; i < x0; i++) {
+                        p[row + i] = (byte) zx;
+                    }
+                    for (int i = x1; i < w; i++) {
+                        p[row + i] = (byte) zx;
+                    }
+                }
+            }
+        }
+        int bytes = imageColumnsBytes(cg, y1 - y0, w, kh, kw);
+        Arrays.fill(p, po + kw * plane, po + bytes, (byte) 0); // the zero row of an odd k's last pair
+        MemorySegment.copy(p, po, ws, ValueLayout.JAVA_BYTE, pOffset, bytes);
+        int k = cg * kh * kw;
+        int kp = (k + 1) / 2;
+        long table = (pOffset + bytes + 7) & ~7L;
+        long rowsAt = ws.address() + pOffset;
+        for (int t = 0; t < 2 * kp; t++) {
+            long row = t < k ? tapRow(t, plane, rows, w, kh, kw) : kw * plane;
+            ws.set(ValueLayout.JAVA_LONG, table + 8L * t, rowsAt + row);
+        }
+        int strips = Avx2Gemm.paddedColumns((y1 - y0) * w) / Avx2Gemm.NR;
+        avx2Call(unsigned ? AVX2_PACK_UNSIGNED : AVX2_PACK_SIGNED, ws.address() + table, ws.address() + offset, kp,
+                strips, 64L * kp, 0);
+    }
+
+    /** Where {@link #packImageColumns}'s copies hold the im2col row of tap t = (c, u, v). */
+    private static int tapRow(int t, int plane, int rows, int w, int kh, int kw) {
+        int v = t % kw;
+        int u = t / kw % kh;
+        int c = t / (kw * kh);
+        return v * plane + (c * rows + u) * w;
+    }
 
     /**
      * One tile of the installed kernel {@code kernel} ({@link #AVX2_GEMM_PACKED} or
@@ -832,8 +912,8 @@ public final class VectorKernels {
             boolean hasBias, int[] acc, int ao) {
         int k = c / groups * kh * kw;
         int nb = Avx2Gemm.paddedColumns(bandRows * ow);
-        MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE,
-                Avx2Gemm.workspaceBytes(0, Avx2Gemm.packedBBytes(bandRows * ow, k), oc / groups, nb));
+        MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE, Avx2Gemm.convWorkspaceBytes(bandRows * ow, k, oc / groups)
+                + imageColumnsNativeBytes(c / groups, bandRows, wd, kh, kw));
         MemorySegment weights = packedConvWeights(w, wo, groups, oc / groups, k, is, io);
         Avx2Gemm.conv(x, xo, unsigned, weights, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oc,
                 oh, ow, zx, bandRows, bs, bo, ws, corr, ko, correct ? Avx2Gemm.PER_ROW : Avx2Gemm.NONE, pkh, pkw, psh,

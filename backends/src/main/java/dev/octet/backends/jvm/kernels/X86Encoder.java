@@ -73,6 +73,13 @@ public final class X86Encoder {
         return registers(code, pos, ymm, xmm);
     }
 
+    /** {@code vpmovzxbw ymm, xmm}: 16 unsigned bytes to 16 words. */
+    public static int vpmovzxbw(byte[] code, int pos, int ymm, int xmm) {
+        pos = vex(code, pos, MAP_0F38, PP_66, true, ymm, 0, xmm);
+        code[pos++] = 0x30;
+        return registers(code, pos, ymm, xmm);
+    }
+
     /** {@code vpunpcklbw dst, a, xmmword [base + disp]}: the low 8 bytes of a and of memory, interleaved. */
     public static int vpunpcklbw(byte[] code, int pos, int dst, int a, int base, int disp) {
         pos = vex(code, pos, MAP_0F, PP_66, false, dst, a, base);
@@ -122,6 +129,13 @@ public final class X86Encoder {
     /** {@code mov dst, src} (64-bit). */
     public static int mov(byte[] code, int pos, int dst, int src) {
         return rexRegisters(code, pos, 0x89, dst, src);
+    }
+
+    /** {@code mov dst, qword [base + disp]}. */
+    public static int movLoad(byte[] code, int pos, int dst, int base, int disp) {
+        code[pos++] = (byte) (0x48 | (dst >> 3) << 2 | (base >> 3));
+        code[pos++] = (byte) 0x8B;
+        return memory(code, pos, dst, base, disp);
     }
 
     /** {@code dec reg} (64-bit). */
