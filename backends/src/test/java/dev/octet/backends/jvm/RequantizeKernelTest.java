@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
  * The SIMD requantization (64-bit lanes for shifts in [0, 30] along channels and [1, 30] across them, the scalar
  * definition otherwise) against the scalar kernel, on values a model rarely produces: exact rounding ties of every
  * shift, both signs, values near 2^20 (the old double path's limit), the largest multiplier, and int extremes;
- * with lanes along channels and across them (in blocks of rows, and row by row), with whole and partial blocks of
- * channels.
+ * with lanes along channels and across them (many rows and a few), with channel counts that do and do not fill
+ * whole vectors.
  */
 class RequantizeKernelTest {
     private static final int INNER = 203; // not a multiple of any vector length
@@ -54,8 +54,8 @@ class RequantizeKernelTest {
     }
 
     /**
-     * [1, channels, 203], lanes along each channel; [203, channels, 1], lanes across channels with shifts varying
-     * lane by lane, in blocks of rows; [3, channels, 1], too few rows for blocks.
+     * [1, channels, 203], lanes along each channel; [203, channels, 1] and [3, channels, 1], lanes across channels
+     * with shifts varying lane by lane.
      */
     private enum Layout {
         ALONG, ACROSS, ACROSS_FEW_ROWS
@@ -63,7 +63,7 @@ class RequantizeKernelTest {
 
     /**
      * Accumulators for channels x 203 (or 3) elements, laid out as the layout says. Even channels (along), runs of
-     * 40 rows (across: whole row blocks and blocks that straddle both kinds) or even rows (few rows) stay inside
+     * 40 rows (across) or even rows (few rows) stay inside
      * the exact range, so whole chunks take the vector path; the others carry values past 2^20 and int extremes.
      */
     private static int[] accumulators(int[] shifts, Layout layout, SplittableRandom rng) {

@@ -1281,13 +1281,26 @@ public final class VectorKernels {
      */
     public static void requantize(int[] acc, int ao, byte[] y, int yo, int outer, int channels, int inner,
             int[] mult, int mo, int[] shift, int sho, int zp, int lo, int hi, int[] scratch, int sco) {
-        if (inner == 1) {
-            requantizeRows(acc, ao, y, yo, outer, channels, mult, mo, shift, sho, zp, lo, hi, scratch, sco);
-            return;
-        }
         int chunk = ScalarKernels.REQUANTIZE_SCRATCH_INTS;
+        boolean acrossLanes = inner == 1 && laneShifts(mult, mo, shift, sho, channels);
         int i = 0;
         for (int o = 0; o < outer; o++) {
+            if (inner == 1) {
+                for (int c0 = 0; c0 < channels; c0 += chunk) {
+                    int n = Math.min(chunk, channels - c0);
+                    int done = acrossLanes
+                            ? requantizeAcross(acc, ao + i + c0, n, mult, mo + c0, shift, sho + c0, zp, lo, hi,
+                                    scratch, sco)
+                            : 0;
+                    narrow(scratch, sco, y, yo + i + c0, done);
+                    for (int c = c0 + done; c < c0 + n; c++) {
+                        y[yo + i + c] = ScalarMath.requantize(acc[ao + i + c], mult[mo + c], shift[sho + c], zp, lo,
+                                hi);
+                    }
+                }
+                i += channels;
+                continue;
+            }
             for (int c = 0; c < channels; c++) {
                 int m = mult[mo + c];
                 int s = shift[sho + c];
@@ -1356,82 +1369,8 @@ public final class VectorKernels {
     }
 
     /**
-     * {@link #requantize} of rows x channels accumulators with one element per channel (fully-connected outputs):
-     * lanes across channels, each with its own multiplier and shift, one block of L channels at a time over up to
-     * scratch/L rows, so each lane's constants are built once per block rather than once per row (below 4 rows,
-     * row by row). Channels with a shift outside [1, 30], and those after the last whole block, go through the
-     * scalar definition.
-     */
-    private static void requantizeRows(int[] acc, int ao, byte[] y, int yo, int rows, int channels, int[] mult,
-            int mo, int[] shift, int sho, int zp, int lo, int hi, int[] t, int to) {
-        if (rows < 4) {
-            // Too few rows to share the constants: lanes along each row, constants built per vector.
-            int chunk = ScalarKernels.REQUANTIZE_SCRATCH_INTS;
-            for (int c = 0; c < channels; c += chunk) {
-                int n = Math.min(chunk, channels - c);
-                boolean lanes = laneShifts(mult, mo + c, shift, sho + c, n);
-                for (int r = 0; r < rows; r++) {
-                    int i = r * channels + c;
-                    if (lanes) {
-                        int done = requantizeAcross(acc, ao + i, n, mult, mo + c, shift, sho + c, zp, lo, hi, t, to);
-                        narrow(t, to, y, yo + i, done);
-                        requantizeScalar(acc, ao, y, yo, r, r + 1, channels, c + done, c + n, mult, mo, shift, sho,
-                                zp, lo, hi);
-                    } else {
-                        requantizeScalar(acc, ao, y, yo, r, r + 1, channels, c, c + n, mult, mo, shift, sho, zp, lo,
-                                hi);
-                    }
-                }
-            }
-            return;
-        }
-        int blockRows = ScalarKernels.REQUANTIZE_SCRATCH_INTS / L;
-        int c0 = 0;
-        for (; c0 + L <= channels; c0 += L) {
-            boolean lanes = laneShifts(mult, mo + c0, shift, sho + c0, L);
-            for (int r0 = 0; r0 < rows; r0 += blockRows) {
-                int nr = Math.min(blockRows, rows - r0);
-                if (lanes) {
-                    requantizeBlock(acc, ao + r0 * channels + c0, nr, channels, mult, mo + c0, shift, sho + c0, zp,
-                            lo, hi, t, to);
-                    for (int r = 0; r < nr; r++) {
-                        narrow(t, to + r * L, y, yo + (r0 + r) * channels + c0, L);
-                    }
-                } else {
-                    requantizeScalar(acc, ao, y, yo, r0, r0 + nr, channels, c0, c0 + L, mult, mo, shift, sho, zp, lo,
-                            hi);
-                }
-            }
-        }
-        requantizeScalar(acc, ao, y, yo, 0, rows, channels, c0, channels, mult, mo, shift, sho, zp, lo, hi);
-    }
-
-    /** One block of {@link #requantizeRows}: nr rows (stride channels) of L channels into t (L ints per row). */
-    private static void requantizeBlock(int[] acc, int ao, int nr, int channels, int[] mult, int mo, int[] shift,
-            int sho, int zp, int lo, int hi, int[] t, int to) {
-        int step = DL.length();
-        for (int h = 0; h < L; h += step) {
-            LongVector s = (LongVector) IntVector.fromArray(DI, shift, sho + h).convertShape(VectorOperators.I2L, DL,
-                    0);
-            LongVector m = (LongVector) IntVector.fromArray(DI, mult, mo + h).convertShape(VectorOperators.I2L, DL,
-                    0);
-            LongVector positive = LongVector.broadcast(DL, 1).lanewise(VectorOperators.LSHL, s.add(30))
-                    .add(1L << 30);
-            LongVector negative = positive.sub(1L << 31);
-            LongVector down = s.add(31);
-            for (int r = 0; r < nr; r++) {
-                LongVector p = ((LongVector) IntVector.fromArray(DI, acc, ao + r * channels + h)
-                        .convertShape(VectorOperators.I2L, DL, 0)).mul(m);
-                p = p.add(positive.blend(negative, p.compare(VectorOperators.LT, -(1L << 30))));
-                ((IntVector) p.lanewise(VectorOperators.ASHR, down).convertShape(VectorOperators.L2I, DI, 0)).add(zp)
-                        .max(lo).min(hi).intoArray(t, to + r * L + h);
-            }
-        }
-    }
-
-    /**
-     * {@link #requantizeRows} of one row's n channels (shifts in [1, 30]) into t, whole vectors only; returns how
-     * many channels it did.
+     * {@link #requantize} of one row's n channels (shifts in [1, 30], each lane its own multiplier and shift) into t,
+     * whole vectors only; returns how many channels it did.
      */
     private static int requantizeAcross(int[] acc, int ao, int n, int[] mult, int mo, int[] shift, int sho, int zp,
             int lo, int hi, int[] t, int to) {
@@ -1450,17 +1389,6 @@ public final class VectorKernels {
                     .add(zp).max(lo).min(hi).intoArray(t, to + e);
         }
         return e;
-    }
-
-    /** The scalar definition for rows [r0, r1) and channels [c0, c1) of {@link #requantizeRows}. */
-    private static void requantizeScalar(int[] acc, int ao, byte[] y, int yo, int r0, int r1, int channels, int c0,
-            int c1, int[] mult, int mo, int[] shift, int sho, int zp, int lo, int hi) {
-        for (int r = r0; r < r1; r++) {
-            for (int c = c0; c < c1; c++) {
-                int i = r * channels + c;
-                y[yo + i] = ScalarMath.requantize(acc[ao + i], mult[mo + c], shift[sho + c], zp, lo, hi);
-            }
-        }
     }
 
     /** {@link ScalarKernels#dequantizeRows}, the same operations lane-wise. */
