@@ -103,25 +103,37 @@ public final class Avx2Gemm {
      * arguments: rdi = packed A (row 0 of the tile; rows are rcx words apart), rsi = B at the tile's first column,
      * rdx = C tile, rcx = k-pairs (at least 1), r8 = C row stride in bytes, r9 = B row stride in bytes. C is
      * stored, not accumulated. B is int8 bytes ({@link #B_BYTES}), or ({@link #B_PACKED}, one group) rsi = the
-     * tile's strip of B already widened and interleaved by {@link #packB}, r9 unused: two aligned loads per k-pair
-     * instead of two loads, two unpacks and two sign extensions, which made the 64x256x784 GEMM 1.25x faster. Uses only caller-saved registers, so it needs no frame.
+     * tile's strip of B already widened and interleaved by {@link #packB}: two aligned loads per k-pair instead of
+     * two loads, two unpacks and two sign extensions, which made the 64x256x784 GEMM 1.25x faster; the packed form
+     * computes r9 row blocks (at least 1) down the strip, A and C moving on by {@code rows} rows each time, so one
+     * call covers a strip (a 3x3 convolution over one channel has 5 k-pairs: one call per tile cost as much as
+     * the tile). Uses only caller-saved registers, so it needs no frame.
      */
     public static byte[] microKernel(int form, int rows, int groups) {
         if (rows * groups > 6) {
             throw new IllegalArgumentException(rows + " x " + groups + " groups need more than 12 accumulators");
         }
-        if (form == B_PACKED && groups != 1) {
+        boolean packed = form == B_PACKED;
+        if (packed && groups != 1) {
             throw new IllegalArgumentException("packed B comes in strips of 16 columns");
         }
         byte[] code = new byte[1024];
         int pos = 0;
-        for (int r = 0; r < 2 * rows * groups; r++) {
-            pos = X86Encoder.vpxor(code, pos, r, r, r);
-        }
-        if (rows > 1) { // rax: A's row stride, 4 bytes per k-pair
+        if (rows > 1 || packed) { // rax: A's row stride, 4 bytes per k-pair
             pos = X86Encoder.mov(code, pos, RAX, RCX);
             pos = X86Encoder.add(code, pos, RAX, RAX);
             pos = X86Encoder.add(code, pos, RAX, RAX);
+        }
+        if (packed) {
+            pos = X86Encoder.mov(code, pos, R10, RSI); // r10: the strip, read again by every row block
+        }
+        int block = pos;
+        for (int r = 0; r < 2 * rows * groups; r++) {
+            pos = X86Encoder.vpxor(code, pos, r, r, r);
+        }
+        if (packed) { // rcx counts the k-pairs down by 4
+            pos = X86Encoder.mov(code, pos, RSI, R10);
+            pos = X86Encoder.mov(code, pos, RCX, RAX);
         }
         if (rows > 3) { // r11: A's row 3
             pos = X86Encoder.mov(code, pos, R11, RAX);
@@ -129,14 +141,14 @@ public final class Avx2Gemm {
             pos = X86Encoder.add(code, pos, R11, RAX);
             pos = X86Encoder.add(code, pos, R11, RDI);
         }
-        if (form != B_PACKED) {
+        if (!packed) {
             pos = X86Encoder.mov(code, pos, R10, RSI);
             pos = X86Encoder.add(code, pos, R10, R9); // r10: the odd row of the pair
         }
         int loop = pos;
         for (int g = 0; g < groups; g++) {
             // ymm12/ymm13: columns 16g..16g+7 and 16g+8..16g+15 of rows 2q and 2q+1 as (even, odd) word pairs.
-            if (form == B_PACKED) {
+            if (packed) {
                 pos = X86Encoder.vmovdquLoad(code, pos, 12, RSI, 0);
                 pos = X86Encoder.vmovdquLoad(code, pos, 13, RSI, 32);
             } else {
@@ -161,24 +173,34 @@ public final class Avx2Gemm {
         if (rows > 3) {
             pos = X86Encoder.addImm8(code, pos, R11, 4);
         }
-        if (form == B_PACKED) {
+        if (packed) {
             pos = X86Encoder.addImm8(code, pos, RSI, 64);
+            pos = X86Encoder.addImm8(code, pos, RCX, -4);
         } else {
             for (int twice = 0; twice < 2; twice++) {
                 pos = X86Encoder.add(code, pos, RSI, R9);
                 pos = X86Encoder.add(code, pos, R10, R9);
             }
+            pos = X86Encoder.dec(code, pos, RCX);
         }
-        pos = X86Encoder.dec(code, pos, RCX);
         pos = X86Encoder.jnz(code, pos, loop);
-        pos = X86Encoder.mov(code, pos, RAX, RDX);
+        int out = packed ? RCX : RAX; // the row being stored (rax still holds the stride in the packed form)
+        pos = X86Encoder.mov(code, pos, out, RDX);
         for (int r = 0; r < rows; r++) {
             for (int g = 0; g < groups; g++) {
                 int acc = 2 * (r * groups + g);
-                pos = X86Encoder.vmovdquStore(code, pos, RAX, 64 * g, acc);
-                pos = X86Encoder.vmovdquStore(code, pos, RAX, 64 * g + 32, acc + 1);
+                pos = X86Encoder.vmovdquStore(code, pos, out, 64 * g, acc);
+                pos = X86Encoder.vmovdquStore(code, pos, out, 64 * g + 32, acc + 1);
             }
-            pos = X86Encoder.add(code, pos, RAX, R8);
+            pos = X86Encoder.add(code, pos, out, R8);
+        }
+        if (packed) { // the next row block: C after the rows just stored, A (one row's k-pairs read) rows - 1 on
+            pos = X86Encoder.mov(code, pos, RDX, RCX);
+            for (int r = 1; r < rows; r++) {
+                pos = X86Encoder.add(code, pos, RDI, RAX);
+            }
+            pos = X86Encoder.dec(code, pos, R9);
+            pos = X86Encoder.jnz(code, pos, block);
         }
         pos = X86Encoder.vzeroupper(code, pos);
         pos = X86Encoder.ret(code, pos);
@@ -325,17 +347,15 @@ public final class Avx2Gemm {
 
     /**
      * Native C[m,n] at address {@code c} (whole panels of rows by {@link #paddedColumns}) = packed A * packed B,
-     * one {@link #B_PACKED} kernel call per tile, as {@link #multiply} describes.
+     * one {@link #B_PACKED} kernel call per strip of 16 columns (all its row blocks), as {@link #multiply}
+     * describes.
      */
     static void tiles(long a, long b, int m, int n, int k, long c) {
         int kp = (k + 1) / 2;
         int nb = paddedColumns(n);
         for (int j = 0; j < nb; j += NR) {
-            long strip = b + 64L * kp * (j / NR);
-            for (int i = 0; i < m; i += MR) {
-                VectorKernels.avx2Call(VectorKernels.AVX2_GEMM_PACKED, a + 4L * i * kp, strip,
-                        c + 4L * ((long) i * nb + j), kp, 4L * nb, 0);
-            }
+            VectorKernels.avx2Call(VectorKernels.AVX2_GEMM_PACKED, a, b + 64L * kp * (j / NR), c + 4L * j, kp,
+                    4L * nb, (m + MR - 1) / MR);
         }
     }
 
@@ -373,7 +393,7 @@ public final class Avx2Gemm {
      * MatMulInteger's C[m,n] = (A xor flip)[m,k] * B[k,n] with B (the weights) packed by {@link #packB} (at
      * {@code packedB}): A widened into the workspace ({@link #workspaceBytes}(packedInts(m, k), 0, m, n); the
      * rows past m of its last panel are whatever is there: their C rows are not kept), one {@link #B_PACKED}
-     * kernel call per tile, then C out less the correction as {@link #multiply} does.
+     * kernel call per strip, then C out less the correction as {@link #multiply} does.
      */
     public static void gemmPacked(byte[] a, int ao, int lda, int flip, MemorySegment packedB, int[] c, int co,
             int ldc, int m, int n, int k, MemorySegment ws, int[] corr, int ko, int corrMode) {

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The run-time AVX2 int8 GEMM against the scalar kernel, bit for bit: odd shapes around the 6 x 16 register
@@ -208,13 +210,14 @@ class Avx2GemmTest {
 
     /**
      * The packed-B kernel on one strip whose packed bytes ({@link Avx2Gemm#packB}: k-pairs of 16 widened columns)
-     * end at an inaccessible page, as do A and C; its sums equal the plain ones, also for an odd K and for columns
-     * past n, which packing zeroes.
+     * end at an inaccessible page, as do A and C, over one and three row blocks; its sums equal the plain ones,
+     * also for an odd K and for columns past n, which packing zeroes.
      */
-    @Test
-    void packedKernelStaysInsideItsStrip() throws Throwable {
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void packedKernelStaysInsideItsStrip(int blocks) throws Throwable {
         SplittableRandom rng = new SplittableRandom(12);
-        int rows = Avx2Gemm.MR;
+        int rows = blocks * Avx2Gemm.MR;
         for (int k : new int[] {1, 2, 3, 64, 1001}) {
             for (int n : new int[] {16, 5}) {
                 int kp = (k + 1) / 2;
@@ -231,7 +234,7 @@ class Avx2GemmTest {
                 VectorKernels.widenRows(a, 0, k, 0, rows, k, as, 0);
                 MemorySegment cs = guarded(4L * rows * Avx2Gemm.NR);
                 VectorKernels.avx2Call(VectorKernels.AVX2_GEMM_PACKED, as.address(), bs.address(), cs.address(), kp,
-                        4L * Avx2Gemm.NR, 0);
+                        4L * Avx2Gemm.NR, blocks);
                 for (int i = 0; i < rows; i++) {
                     for (int j = 0; j < Avx2Gemm.NR; j++) {
                         int sum = 0;
