@@ -213,7 +213,7 @@ public final class Avx2Gemm {
      * = strips of 16 columns (at least 1); r8 = bytes from one strip to the next (64 per k-pair). Per k-pair and
      * strip: 16 bytes of each row, interleaved ({@code vpunpck[lh]bw}) and widened ({@code vpmovsxbw}, or
      * {@code vpmovzxbw} for uint8) into the 64 bytes {@link #packB} writes. Eight instructions per 16 columns where
-     * the Java packing ({@link VectorKernels#packColumns}) needs about 24.
+     * a Java packing needed about 24.
      */
     public static byte[] packKernel(boolean unsigned) {
         byte[] code = new byte[256];
@@ -443,8 +443,9 @@ public final class Avx2Gemm {
      * im2col of the raw bytes (padded with the zero point; rows of {@link #paddedColumns} bytes), packed into the
      * workspace ({@link VectorKernels#packColumns}; for stride-1 convolutions with output rows as wide as input
      * rows, packed from the image, {@link VectorKernels#packImageColumns}), is B, so C lands in NCHW order.
-     * {@code col}: k * paddedColumns(band) bytes from {@code co}; {@code ws}: {@link #convWorkspaceBytes} plus
-     * {@link VectorKernels#imageColumnsNativeBytes} of native memory. Per output
+     * {@code col}: k * paddedColumns(band) bytes from {@code co}; {@code ws}: {@link #convWorkspaceBytes} plus the
+     * larger of {@link VectorKernels#imageColumnsNativeBytes} and {@link VectorKernels#columnsNativeBytes} of native
+     * memory. Per output
      * channel, {@code corr[ko + channel]} is subtracted unless {@code corrMode} is {@link #NONE}. With
      * {@code pkh > 0}, the max pooling of {@link ScalarKernels#convIntegerMaxPool} (windows no taller than their
      * stride, bands a whole number of strides) and its bias run on each band after one bulk copy out of native
@@ -466,7 +467,7 @@ public final class Avx2Gemm {
         // Stride 1 and output rows as wide as input rows: the im2col matrix is the image shifted tap by tap.
         boolean fromImage = sh == 1 && sw == 1 && dh == 1 && dw == 1 && ow == wd
                 && VectorKernels.imageColumnsBytes(cg, bandRows, wd, kh, kw) <= k * paddedColumns(bandRows * ow);
-        long imageOffset = convWorkspaceBytes(bandRows * ow, k, ocg);
+        long packOffset = convWorkspaceBytes(bandRows * ow, k, ocg); // where either packing keeps its rows
         for (int b = 0; b < batch; b++) {
             for (int g = 0; g < groups; g++) {
                 int yg = yo + (b * oc + g * ocg) * plane;
@@ -476,11 +477,11 @@ public final class Avx2Gemm {
                     int nb = paddedColumns(n);
                     if (fromImage) {
                         VectorKernels.packImageColumns(x, xo + b * image + g * cg * h * wd, cg, h, wd, kh, kw, ph,
-                                pw, y0, y1, zx, unsigned, col, co, ws, 0, imageOffset);
+                                pw, y0, y1, zx, unsigned, col, co, ws, 0, packOffset);
                     } else {
                         ConvKernels.im2col(x, xo + b * image + g * cg * h * wd, col, co, nb, cg, h, wd, kh, kw, sh,
                                 sw, ph, pw, dh, dw, y0, y1, ow, zx);
-                        VectorKernels.packColumns(col, co, nb, k, n, unsigned, ws, 0);
+                        VectorKernels.packColumns(col, co, nb, k, n, unsigned, ws, 0, packOffset);
                     }
                     long a = weights.address() + 4L * g * perGroup;
                     if (pkh == 0) {

@@ -212,32 +212,32 @@ public final class VectorKernels {
     }
 
     /**
-     * B[k,n] (im2col bytes from {@code co}, row stride {@code ldcol}: at least paddedColumns(n)) packed for the
-     * {@link Avx2Gemm#B_PACKED} kernel as {@link Avx2Gemm#packB} packs weights, at {@code offset} of {@code ws}:
-     * eight columns at a time, two rows' bytes widened (signed, or unsigned with {@code unsigned}) and interleaved
-     * as 16-bit pairs. An odd k's last odd row is 0; the columns past n are whatever the rows hold there.
+     * B[k,n] (im2col bytes from {@code co}, row stride {@code ldcol} = paddedColumns(n)) packed for the
+     * {@link Avx2Gemm#B_PACKED} kernel as {@link Avx2Gemm#packB} packs weights, at {@code offset} of {@code ws}: the
+     * matrix goes to native memory at {@code pOffset} in one bulk copy, then the packing kernel
+     * ({@link Avx2Gemm#packKernel}) reads its rows (an odd k's last odd row: a zero row after the matrix) through a
+     * table of their addresses. ws holds {@link #columnsNativeBytes} from pOffset.
      */
     static void packColumns(byte[] col, int co, int ldcol, int k, int n, boolean unsigned, MemorySegment ws,
-            long offset) {
-        int kp = (k + 1) / 2;
-        int nb = Avx2Gemm.paddedColumns(n);
-        int mask = unsigned ? 0xFF : 0xFFFF;
-        for (int q = 0; q < kp; q++) {
-            int r0 = co + 2 * q * ldcol;
-            int r1 = r0 + ldcol;
-            boolean odd = 2 * q + 1 < k;
-            for (int j = 0; j < nb; j += 8) {
-                IntVector pairs = ((IntVector) ByteVector.fromArray(ByteVector.SPECIES_64, col, r0 + j)
-                        .convertShape(VectorOperators.B2I, IntVector.SPECIES_256, 0)).and(mask);
-                if (odd) {
-                    IntVector high = (IntVector) ByteVector.fromArray(ByteVector.SPECIES_64, col, r1 + j)
-                            .convertShape(VectorOperators.B2I, IntVector.SPECIES_256, 0);
-                    pairs = pairs.or(high.and(mask).lanewise(VectorOperators.LSHL, 16));
-                }
-                pairs.intoMemorySegment(ws, offset + 64L * (kp * (j / Avx2Gemm.NR) + q) + 4L * (j % Avx2Gemm.NR),
-                        ByteOrder.LITTLE_ENDIAN);
-            }
+            long offset, long pOffset) {
+        long matrix = (long) k * ldcol;
+        MemorySegment.copy(col, co, ws, ValueLayout.JAVA_BYTE, pOffset, (int) matrix);
+        for (long z = 0; z < ldcol + 16; z += 8) {
+            ws.set(ValueLayout.JAVA_LONG, pOffset + matrix + z, 0L);
         }
+        int kp = (k + 1) / 2;
+        long table = pOffset + matrix + ldcol + 16;
+        long rowsAt = ws.address() + pOffset;
+        for (int t = 0; t < 2 * kp; t++) {
+            ws.set(ValueLayout.JAVA_LONG, table + 8L * t, rowsAt + (t < k ? (long) t * ldcol : matrix));
+        }
+        avx2Call(unsigned ? AVX2_PACK_UNSIGNED : AVX2_PACK_SIGNED, ws.address() + table, ws.address() + offset, kp,
+                Avx2Gemm.paddedColumns(n) / Avx2Gemm.NR, 64L * kp, 0);
+    }
+
+    /** Bytes of native workspace that {@link #packColumns} needs: the matrix, a zero row, the table of row pairs. */
+    static long columnsNativeBytes(int k, int ldcol) {
+        return (long) k * ldcol + ldcol + 16 + 16L * ((k + 1) / 2);
     }
 
     /**
@@ -913,7 +913,7 @@ public final class VectorKernels {
         int k = c / groups * kh * kw;
         int nb = Avx2Gemm.paddedColumns(bandRows * ow);
         MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE, Avx2Gemm.convWorkspaceBytes(bandRows * ow, k, oc / groups)
-                + imageColumnsNativeBytes(c / groups, bandRows, wd, kh, kw));
+                + Math.max(imageColumnsNativeBytes(c / groups, bandRows, wd, kh, kw), columnsNativeBytes(k, nb)));
         MemorySegment weights = packedConvWeights(w, wo, groups, oc / groups, k, is, io);
         Avx2Gemm.conv(x, xo, unsigned, weights, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oc,
                 oh, ow, zx, bandRows, bs, bo, ws, corr, ko, correct ? Avx2Gemm.PER_ROW : Avx2Gemm.NONE, pkh, pkw, psh,
