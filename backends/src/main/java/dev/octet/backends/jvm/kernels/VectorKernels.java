@@ -214,38 +214,46 @@ public final class VectorKernels {
     /**
      * B[k,n] (im2col bytes from {@code co}, row stride {@code ldcol} = paddedColumns(n)) packed for the
      * {@link Avx2Gemm#B_PACKED} kernel as {@link Avx2Gemm#packB} packs weights, at {@code offset} of {@code ws}: the
-     * matrix goes to native memory at {@code pOffset} in one bulk copy, then the packing kernel
-     * ({@link Avx2Gemm#packKernel}) reads its rows (an odd k's last odd row: a zero row after the matrix) through a
-     * table of their addresses. ws holds {@link #columnsNativeBytes} from pOffset.
+     * matrix goes to native memory at {@code pOffset} in one bulk copy, then {@link #packTable} packs its rows.
+     * ws holds {@link #columnsNativeBytes} from pOffset.
      */
     static void packColumns(byte[] col, int co, int ldcol, int k, int n, boolean unsigned, MemorySegment ws,
             long offset, long pOffset) {
         long matrix = (long) k * ldcol;
         MemorySegment.copy(col, co, ws, ValueLayout.JAVA_BYTE, pOffset, (int) matrix);
-        for (long z = 0; z < ldcol + 16; z += 8) {
-            ws.set(ValueLayout.JAVA_LONG, pOffset + matrix + z, 0L);
+        long table = pOffset + matrix;
+        for (int t = 0; t < k; t++) {
+            ws.set(ValueLayout.JAVA_LONG, table + 8L * t, ws.address() + pOffset + (long) t * ldcol);
         }
+        packTable(ws, table, k, n, unsigned, offset);
+    }
+
+    /** Bytes of native workspace that {@link #packColumns} needs: the matrix, then the table of row addresses. */
+    static long columnsNativeBytes(int k, int ldcol) {
+        return (long) k * ldcol + 16L * ((k + 1) / 2);
+    }
+
+    /**
+     * The packing kernel ({@link Avx2Gemm#packKernel}) over the k int8 rows whose addresses the caller wrote at
+     * {@code table} of ws (room for 2 * ceil(k/2)): an odd k's missing last row repeats row k - 1, which packed A
+     * multiplies by its 0 half. Each row is read for paddedColumns(n) bytes.
+     */
+    private static void packTable(MemorySegment ws, long table, int k, int n, boolean unsigned, long offset) {
         int kp = (k + 1) / 2;
-        long table = pOffset + matrix + ldcol + 16;
-        long rowsAt = ws.address() + pOffset;
-        for (int t = 0; t < 2 * kp; t++) {
-            ws.set(ValueLayout.JAVA_LONG, table + 8L * t, rowsAt + (t < k ? (long) t * ldcol : matrix));
+        if ((k & 1) != 0) {
+            ws.set(ValueLayout.JAVA_LONG, table + 8L * k, ws.get(ValueLayout.JAVA_LONG, table + 8L * (k - 1)));
         }
         avx2Call(unsigned ? AVX2_PACK_UNSIGNED : AVX2_PACK_SIGNED, ws.address() + table, ws.address() + offset, kp,
                 Avx2Gemm.paddedColumns(n) / Avx2Gemm.NR, 64L * kp, 0);
     }
 
-    /** Bytes of native workspace that {@link #packColumns} needs: the matrix, a zero row, the table of row pairs. */
-    static long columnsNativeBytes(int k, int ldcol) {
-        return (long) k * ldcol + ldcol + 16 + 16L * ((k + 1) / 2);
-    }
-
     /**
      * Bytes of heap scratch that {@link #packImageColumns} needs for a band of {@code rows} output rows of width w:
-     * kw copies of the band's input rows (with the kernel's reach above and below), then zeros for reads past them.
+     * kw copies of the band's input rows (with the kernel's reach above and below), then room for the last row's
+     * read past them (paddedColumns(rows * w) bytes from a row that starts rows * w before the end).
      */
     static int imageColumnsBytes(int cg, int rows, int w, int kh, int kw) {
-        return kw * cg * (rows + kh - 1) * w + Avx2Gemm.paddedColumns(rows * w) + 16;
+        return kw * cg * (rows + kh - 1) * w + Avx2Gemm.NR;
     }
 
     /** Bytes of native workspace that {@link #packImageColumns} needs: its scratch, then the table of row pairs. */
@@ -259,8 +267,8 @@ public final class VectorKernels {
      * input rows, padding rows included, copy v shifted by v - pw columns with the columns it shifts in set to the
      * padding {@code zx}; the matrix's row for tap (c, u, v) is then copy v from row (c, u) on, contiguous across
      * output rows. Building the copies is one block copy per channel and copy, where im2col copies per tap. The
-     * copies go to native memory at {@code pOffset} of ws in one bulk copy, then the packing kernel
-     * ({@link Avx2Gemm#packKernel}) reads them through a table of row addresses after them. {@code p} holds
+     * copies go to native memory at {@code pOffset} of ws in one bulk copy, then {@link #packTable} packs them
+     * through a table of row addresses after them. {@code p} holds
      * {@link #imageColumnsBytes} from {@code po}, ws {@link #imageColumnsNativeBytes} from pOffset.
      */
     static void packImageColumns(byte[] x, int xo, int cg, int h, int w, int kh, int kw, int ph, int pw, int y0,
@@ -294,19 +302,13 @@ public final class VectorKernels {
             }
         }
         int bytes = imageColumnsBytes(cg, y1 - y0, w, kh, kw);
-        Arrays.fill(p, po + kw * plane, po + bytes, (byte) 0); // the zero row of an odd k's last pair
         MemorySegment.copy(p, po, ws, ValueLayout.JAVA_BYTE, pOffset, bytes);
         int k = cg * kh * kw;
-        int kp = (k + 1) / 2;
         long table = (pOffset + bytes + 7) & ~7L;
-        long rowsAt = ws.address() + pOffset;
-        for (int t = 0; t < 2 * kp; t++) {
-            long row = t < k ? tapRow(t, plane, rows, w, kh, kw) : kw * plane;
-            ws.set(ValueLayout.JAVA_LONG, table + 8L * t, rowsAt + row);
+        for (int t = 0; t < k; t++) {
+            ws.set(ValueLayout.JAVA_LONG, table + 8L * t, ws.address() + pOffset + tapRow(t, plane, rows, w, kh, kw));
         }
-        int strips = Avx2Gemm.paddedColumns((y1 - y0) * w) / Avx2Gemm.NR;
-        avx2Call(unsigned ? AVX2_PACK_UNSIGNED : AVX2_PACK_SIGNED, ws.address() + table, ws.address() + offset, kp,
-                strips, 64L * kp, 0);
+        packTable(ws, table, k, (y1 - y0) * w, unsigned, offset);
     }
 
     /** Where {@link #packImageColumns}'s copies hold the im2col row of tap t = (c, u, v). */
