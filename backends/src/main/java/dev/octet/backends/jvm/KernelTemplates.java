@@ -7,6 +7,7 @@ import dev.octet.backends.jvm.kernels.ScalarKernels;
 import dev.octet.backends.jvm.kernels.X86Encoder;
 import dev.octet.backends.jvm.kernels.ScalarMath;
 import dev.octet.backends.jvm.kernels.VectorKernels;
+import dev.octet.backends.jvm.kernels.VnniGemm;
 import dev.octet.ir.ops.ActivationMath;
 import dev.octet.ir.ops.FixedPoint;
 import java.io.IOException;
@@ -41,6 +42,7 @@ final class KernelTemplates {
     private static final ClassModel CONV = parse(ConvKernels.class);
     /** The run-time machine-code kernels the SIMD class installs where the CPU allows. */
     private static final ClassModel AVX2_GEMM = parse(Avx2Gemm.class);
+    private static final ClassModel VNNI_GEMM = parse(VnniGemm.class);
     private static final ClassModel EXECUTABLE_MEMORY = parse(ExecutableMemory.class);
     private static final ClassModel X86_ENCODER = parse(X86Encoder.class);
     private static final ClassModel SCALAR_MATH = parse(ScalarMath.class);
@@ -49,7 +51,7 @@ final class KernelTemplates {
     private static final ClassModel FIXED_POINT = parse(FixedPoint.class);
     static final List<ClassModel> MODEL_CLASS = List.of(SCALAR, CONV, SCALAR_MATH, ACTIVATION_MATH, FIXED_POINT);
     /** The SIMD kernels, with the scalar math their vector loops fall back to where they do not apply. */
-    static final List<ClassModel> SIMD_CLASS = List.of(VECTOR, CONV, AVX2_GEMM, EXECUTABLE_MEMORY, X86_ENCODER,
+    static final List<ClassModel> SIMD_CLASS = List.of(VECTOR, CONV, AVX2_GEMM, VNNI_GEMM, EXECUTABLE_MEMORY, X86_ENCODER,
             SCALAR_MATH, ACTIVATION_MATH, FIXED_POINT);
     private static final ClassDesc FLOAT_VECTOR = ClassDesc.of("jdk.incubator.vector.FloatVector");
     /** The kernels a lowering may call: the model class's public template methods. */

@@ -328,13 +328,12 @@ public final class Avx2Gemm {
     public static void multiply(long a, long b, int[] c, int co, int ldc, int m, int n, int k, MemorySegment ws,
             long cOffset, int[] corr, int ko, int corrMode) {
         tiles(a, b, m, n, k, ws.address() + cOffset);
-        copyOut(c, co, ldc, m, n, ws, cOffset, corr, ko, corrMode);
+        copyOut(c, co, ldc, m, n, paddedColumns(n), ws, cOffset, corr, ko, corrMode);
     }
 
-    /** Native C[m,n] (rows of {@link #paddedColumns}) at {@code cOffset} of ws into c, less the correction. */
-    private static void copyOut(int[] c, int co, int ldc, int m, int n, MemorySegment ws, long cOffset, int[] corr,
-            int ko, int corrMode) {
-        int nb = paddedColumns(n);
+    /** Native C[m,n] (rows of nb ints) at {@code cOffset} of ws into c, less the correction. */
+    private static void copyOut(int[] c, int co, int ldc, int m, int n, int nb, MemorySegment ws, long cOffset,
+            int[] corr, int ko, int corrMode) {
         if (ldc == nb && corrMode == NONE) {
             MemorySegment.copy(ws, ValueLayout.JAVA_INT, cOffset, c, co, m * nb);
             return;
@@ -461,12 +460,14 @@ public final class Avx2Gemm {
         int ocg = oc / groups;
         int k = cg * kh * kw;
         int image = c * h * wd;
-        int perGroup = packedInts(ocg, k);
-        long cOffset = packedBBytes(bandRows * ow, k);
+        boolean vnni = VectorKernels.VNNI_GEMM != null;
+        long perGroup = vnni ? VnniGemm.convWeightBytes(ocg, k) : 4L * packedInts(ocg, k);
+        long cOffset = bandBytes(bandRows * ow, k);
         int plane = pkh > 0 ? poh * pow : oh * ow;
         // Stride 1 and output rows as wide as input rows: the im2col matrix is the image shifted tap by tap.
         boolean fromImage = sh == 1 && sw == 1 && dh == 1 && dw == 1 && ow == wd
-                && VectorKernels.imageColumnsBytes(cg, bandRows, wd, kh, kw) <= k * paddedColumns(bandRows * ow);
+                && VectorKernels.imageColumnsBytes(cg, bandRows, wd, kh, kw)
+                        <= k * VnniGemm.paddedColumns(bandRows * ow);
         long packOffset = convWorkspaceBytes(bandRows * ow, k, ocg); // where either packing keeps its rows
         for (int b = 0; b < batch; b++) {
             for (int g = 0; g < groups; g++) {
@@ -474,7 +475,7 @@ public final class Avx2Gemm {
                 for (int y0 = 0; y0 < oh; y0 += bandRows) {
                     int y1 = Math.min(oh, y0 + bandRows);
                     int n = (y1 - y0) * ow;
-                    int nb = paddedColumns(n);
+                    int nb = vnni ? VnniGemm.paddedColumns(n) : paddedColumns(n);
                     if (fromImage) {
                         VectorKernels.packImageColumns(x, xo + b * image + g * cg * h * wd, cg, h, wd, kh, kw, ph,
                                 pw, y0, y1, zx, unsigned, col, co, ws, 0, packOffset);
@@ -483,13 +484,18 @@ public final class Avx2Gemm {
                                 sw, ph, pw, dh, dw, y0, y1, ow, zx);
                         VectorKernels.packColumns(col, co, nb, k, n, unsigned, ws, 0, packOffset);
                     }
-                    long a = weights.address() + 4L * g * perGroup;
+                    long a = weights.address() + g * perGroup;
+                    if (vnni) {
+                        VnniGemm.tiles(VectorKernels.VNNI_CONV, a, ws.address(),
+                                (long) VnniGemm.QUAD_BYTES * VnniGemm.quads(k), ocg, n, VnniGemm.quads(k),
+                                ws.address() + cOffset);
+                    } else {
+                        tiles(a, ws.address(), ocg, n, k, ws.address() + cOffset);
+                    }
                     if (pkh == 0) {
-                        multiply(a, ws.address(), y, yg + y0 * ow, oh * ow, ocg, n, k, ws, cOffset, corr,
-                                ko + g * ocg, corrMode);
+                        copyOut(y, yg + y0 * ow, oh * ow, ocg, n, nb, ws, cOffset, corr, ko + g * ocg, corrMode);
                         continue;
                     }
-                    tiles(a, ws.address(), ocg, n, k, ws.address() + cOffset);
                     // The pooled rows whose windows start in this band (bands start at multiples of psh).
                     int py0 = (y0 + psh - 1) / psh;
                     int py1 = Math.min(poh, (y1 - pkh) / psh + 1);
@@ -507,10 +513,16 @@ public final class Avx2Gemm {
 
     /**
      * Native workspace bytes of {@link #conv} before the scratch of {@link VectorKernels#packImageColumns}: packed B
-     * and C of a band of n columns, rounded up to 64.
+     * and C of a band of n columns (for the VNNI kernels where installed), rounded up to 64.
      */
     public static long convWorkspaceBytes(int n, int k, int ocg) {
-        return (workspaceBytes(0, packedBBytes(n, k), ocg, n) + 63) & ~63L;
+        long c = VectorKernels.VNNI_GEMM != null ? VnniGemm.cBytes(ocg, n) : workspaceBytes(0, 0, ocg, n);
+        return (bandBytes(n, k) + c + 63) & ~63L;
+    }
+
+    /** Bytes of a band of n columns packed as B for the kernels in use. */
+    private static long bandBytes(int n, int k) {
+        return VectorKernels.VNNI_GEMM != null ? VnniGemm.bandBytes(n, k) : packedBBytes(n, k);
     }
 
     /** A thread's native workspace of at least {@code bytes}, grown (never shrunk) on demand. */

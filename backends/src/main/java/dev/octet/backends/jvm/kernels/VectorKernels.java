@@ -87,6 +87,16 @@ public final class VectorKernels {
             : AVX2_GEMM.asSlice(Avx2Gemm.PACK_SIGNED_OFFSET);
     static final MemorySegment AVX2_PACK_UNSIGNED = AVX2_GEMM == null ? null
             : AVX2_GEMM.asSlice(Avx2Gemm.PACK_UNSIGNED_OFFSET);
+    /**
+     * The AVX-512 VNNI kernels ({@link VnniGemm}), installed for a 512-bit species on a CPU with avx512_vnni; where
+     * present they take the int8 products the AVX2 kernels would (whose packing kernels stay in use).
+     */
+    static final MemorySegment VNNI_GEMM = AVX2_GEMM == null ? null
+            : VnniGemm.install(FS.vectorBitSize() >= 512);
+    static final MemorySegment VNNI_CONV = VNNI_GEMM == null ? null : VNNI_GEMM.asSlice(VnniGemm.CONV_OFFSET);
+    static final MemorySegment VNNI_MATMUL = VNNI_GEMM == null ? null : VNNI_GEMM.asSlice(VnniGemm.MATMUL_OFFSET);
+    static final MemorySegment VNNI_GEMV = VNNI_GEMM == null ? null : VNNI_GEMM.asSlice(VnniGemm.GEMV_OFFSET);
+    static final MemorySegment VNNI_PACK = VNNI_GEMM == null ? null : VNNI_GEMM.asSlice(VnniGemm.PACK_OFFSET);
     static final MethodHandle AVX2_CALL = AVX2_GEMM == null ? null : Avx2Gemm.downcall();
     /** Each thread's native memory for the micro-kernels' operands. */
     static final ThreadLocal<MemorySegment> AVX2_WORKSPACE = new ThreadLocal<>();
@@ -119,16 +129,20 @@ public final class VectorKernels {
 
     /** "requested bits -> used bits" of the vector width, for the load-time report. */
     public static String binding() {
-        return REQUESTED.vectorBitSize() + "->" + FS.vectorBitSize() + (AVX2_GEMM != null ? " avx2-gemm" : "");
+        return REQUESTED.vectorBitSize() + "->" + FS.vectorBitSize() + (VNNI_GEMM != null ? " avx512-vnni-gemm"
+                : AVX2_GEMM != null ? " avx2-gemm" : "");
     }
 
     /** A convolution's packed weights (Avx2Gemm#packWeights), packed on first use and kept. */
-    static MemorySegment packedConvWeights(byte[] w, int wo, int groups, int ocg, int k, int[] ints, int io) {
+    static MemorySegment packedConvWeights(byte[] w, int wo, int groups, int ocg, int k, boolean unsigned, int[] ints,
+            int io) {
         boolean cacheable = k < 1 << 20 && groups < 1 << 12;
-        long key = (long) wo << 32 | (long) k << 12 | groups;
+        // Bit 62: VNNI weights for uint8 activations (their starting values differ from int8's).
+        long key = (long) wo << 32 | (long) k << 12 | groups | (VNNI_GEMM != null && unsigned ? 1L << 62 : 0);
         MemorySegment p = cacheable ? prepared(w, key) : null;
         if (p == null) {
-            p = Avx2Gemm.packWeights(w, wo, groups, ocg, k, ints, io);
+            p = VNNI_GEMM != null ? VnniGemm.packConvWeights(w, wo, groups, ocg, k, unsigned)
+                    : Avx2Gemm.packWeights(w, wo, groups, ocg, k, ints, io);
             if (cacheable) {
                 remember(w, key, p);
             }
@@ -137,14 +151,15 @@ public final class VectorKernels {
     }
 
     /**
-     * A MatMulInteger's weights B[k,n] from {@code bo} packed for the {@link Avx2Gemm#B_PACKED} kernel on first use
+     * A MatMulInteger's weights B[k,n] from {@code bo} packed for the {@link Avx2Gemm#B_PACKED} kernel (or the
+     * {@link VnniGemm} kernels) on first use
      * and kept (key: bit 63 set, which the other keys never have).
      */
     static MemorySegment packedMatrixWeights(byte[] w, int bo, int ldb, int n, int k) {
         long key = Long.MIN_VALUE | (long) bo << 32 | n;
         MemorySegment p = prepared(w, key);
         if (p == null) {
-            p = Avx2Gemm.packB(w, bo, ldb, n, k);
+            p = VNNI_GEMM != null ? VnniGemm.packMatrixWeights(w, bo, ldb, n, k) : Avx2Gemm.packB(w, bo, ldb, n, k);
             remember(w, key, p);
         }
         return p;
@@ -212,6 +227,28 @@ public final class VectorKernels {
     }
 
     /**
+     * Rows of A[m,k] as {@link VnniGemm}'s unsigned A at {@code offset} of {@code ws}: bytes xor (flip ^ 0x80), rows
+     * {@link VnniGemm#matrixQuads}(k) * 4 bytes apart; the bytes past k are left as they are (they meet zero
+     * weights).
+     */
+    static void vnniRows(byte[] a, int ao, int lda, int flip, int m, int k, MemorySegment ws, long offset) {
+        long rowBytes = 4L * VnniGemm.matrixQuads(k);
+        byte x = (byte) (flip ^ 0x80);
+        for (int i = 0; i < m; i++) {
+            int row = ao + i * lda;
+            long out = offset + i * rowBytes;
+            int p = 0;
+            for (; p + BS.length() <= k; p += BS.length()) {
+                ByteVector.fromArray(BS, a, row + p).lanewise(VectorOperators.XOR, x)
+                        .intoMemorySegment(ws, out + p, ByteOrder.LITTLE_ENDIAN);
+            }
+            for (; p < k; p++) {
+                ws.set(ValueLayout.JAVA_BYTE, out + p, (byte) (a[row + p] ^ x));
+            }
+        }
+    }
+
+    /**
      * B[k,n] (im2col bytes from {@code co}, row stride {@code ldcol} = paddedColumns(n)) packed for the
      * {@link Avx2Gemm#B_PACKED} kernel as {@link Avx2Gemm#packB} packs weights, at {@code offset} of {@code ws}: the
      * matrix goes to native memory at {@code pOffset} in one bulk copy, then {@link #packTable} packs its rows.
@@ -223,28 +260,49 @@ public final class VectorKernels {
         MemorySegment.copy(col, co, ws, ValueLayout.JAVA_BYTE, pOffset, (int) matrix);
         long table = pOffset + matrix;
         for (int t = 0; t < k; t++) {
-            ws.set(ValueLayout.JAVA_LONG, table + 8L * t, ws.address() + pOffset + (long) t * ldcol);
+            ws.set(ValueLayout.JAVA_LONG, table + TABLE_ROWS + 8L * t, ws.address() + pOffset + (long) t * ldcol);
         }
         packTable(ws, table, k, n, unsigned, offset);
     }
 
     /** Bytes of native workspace that {@link #packColumns} needs: the matrix, then the table of row addresses. */
     static long columnsNativeBytes(int k, int ldcol) {
-        return (long) k * ldcol + 16L * ((k + 1) / 2);
+        return (long) k * ldcol + tableBytes(k);
+    }
+
+    /** Where a packing table's row addresses start: after the 16-byte xor mask of the VNNI packing kernel. */
+    private static final int TABLE_ROWS = 16;
+
+    /** Bytes of a packing table for k rows: the mask, then room for rows up to a whole k-quad. */
+    private static long tableBytes(int k) {
+        return TABLE_ROWS + 32L * VnniGemm.quads(k);
     }
 
     /**
-     * The packing kernel ({@link Avx2Gemm#packKernel}) over the k int8 rows whose addresses the caller wrote at
-     * {@code table} of ws (room for 2 * ceil(k/2)): an odd k's missing last row repeats row k - 1, which packed A
-     * multiplies by its 0 half. Each row is read for paddedColumns(n) bytes.
+     * The packing kernel ({@link Avx2Gemm#packKernel}, or {@link VnniGemm#packKernel} with the VNNI kernels) over
+     * the k int8 rows whose addresses the caller wrote at {@code table + TABLE_ROWS} of ws ({@link #tableBytes}):
+     * the rows missing from the last k-pair (k-quad) repeat row k - 1, which packed A multiplies by zeros. Each
+     * row is read for paddedColumns(n) bytes (of the kernels in use).
      */
     private static void packTable(MemorySegment ws, long table, int k, int n, boolean unsigned, long offset) {
-        int kp = (k + 1) / 2;
-        if ((k & 1) != 0) {
-            ws.set(ValueLayout.JAVA_LONG, table + 8L * k, ws.get(ValueLayout.JAVA_LONG, table + 8L * (k - 1)));
+        int rows = VNNI_GEMM != null ? 4 * VnniGemm.quads(k) : 2 * ((k + 1) / 2);
+        long last = ws.get(ValueLayout.JAVA_LONG, table + TABLE_ROWS + 8L * (k - 1));
+        for (int t = k; t < rows; t++) {
+            ws.set(ValueLayout.JAVA_LONG, table + TABLE_ROWS + 8L * t, last);
         }
-        avx2Call(unsigned ? AVX2_PACK_UNSIGNED : AVX2_PACK_SIGNED, ws.address() + table, ws.address() + offset, kp,
-                Avx2Gemm.paddedColumns(n) / Avx2Gemm.NR, 64L * kp, 0);
+        if (VNNI_GEMM != null) {
+            // The mask makes int8 bytes the kernel's unsigned operand (+128; the weights' starting values undo it).
+            long mask = unsigned ? 0 : 0x8080808080808080L;
+            ws.set(ValueLayout.JAVA_LONG, table, mask);
+            ws.set(ValueLayout.JAVA_LONG, table + 8, mask);
+            int kq = VnniGemm.quads(k);
+            avx2Call(VNNI_PACK, ws.address() + table, ws.address() + offset, kq,
+                    VnniGemm.paddedColumns(n) / VnniGemm.PANEL, (long) VnniGemm.QUAD_BYTES * kq, 0);
+            return;
+        }
+        int kp = (k + 1) / 2;
+        avx2Call(unsigned ? AVX2_PACK_UNSIGNED : AVX2_PACK_SIGNED, ws.address() + table + TABLE_ROWS,
+                ws.address() + offset, kp, Avx2Gemm.paddedColumns(n) / Avx2Gemm.NR, 64L * kp, 0);
     }
 
     /**
@@ -253,12 +311,12 @@ public final class VectorKernels {
      * read past them (paddedColumns(rows * w) bytes from a row that starts rows * w before the end).
      */
     static int imageColumnsBytes(int cg, int rows, int w, int kh, int kw) {
-        return kw * cg * (rows + kh - 1) * w + Avx2Gemm.NR;
+        return kw * cg * (rows + kh - 1) * w + VnniGemm.PANEL;
     }
 
     /** Bytes of native workspace that {@link #packImageColumns} needs: its scratch, then the table of row pairs. */
     static long imageColumnsNativeBytes(int cg, int rows, int w, int kh, int kw) {
-        return imageColumnsBytes(cg, rows, w, kh, kw) + 8 + 16L * ((cg * kh * kw + 1) / 2);
+        return imageColumnsBytes(cg, rows, w, kh, kw) + 8 + tableBytes(cg * kh * kw);
     }
 
     /**
@@ -306,7 +364,8 @@ public final class VectorKernels {
         int k = cg * kh * kw;
         long table = (pOffset + bytes + 7) & ~7L;
         for (int t = 0; t < k; t++) {
-            ws.set(ValueLayout.JAVA_LONG, table + 8L * t, ws.address() + pOffset + tapRow(t, plane, rows, w, kh, kw));
+            ws.set(ValueLayout.JAVA_LONG, table + TABLE_ROWS + 8L * t,
+                    ws.address() + pOffset + tapRow(t, plane, rows, w, kh, kw));
         }
         packTable(ws, table, k, (y1 - y0) * w, unsigned, offset);
     }
@@ -598,6 +657,14 @@ public final class VectorKernels {
             int[] corr, int ko, boolean correct) {
         int flip = aUnsigned ? 0x80 : 0;
         int corrMode = correct ? Avx2Gemm.PER_COLUMN : Avx2Gemm.NONE;
+        if (VNNI_GEMM != null) {
+            MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE, VnniGemm.gemmWorkspaceBytes(m, n, k));
+            MemorySegment weights = packedMatrixWeights(b, bo, ldb, n, k);
+            VnniGemm.gemm(a, ao, lda, flip, weights, c, co, ldc, m, n, k, ws, corr, ko, corrMode);
+            Reference.reachabilityFence(weights);
+            Reference.reachabilityFence(ws);
+            return;
+        }
         if (AVX2_GEMM != null && m >= 4) {
             // Batches: the weights widened once (2 bytes a weight), so the kernel's loop only loads them.
             MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE,
@@ -913,10 +980,10 @@ public final class VectorKernels {
             boolean correct, int pkh, int pkw, int psh, int psw, int poh, int pow, int[] bias, int bio,
             boolean hasBias, int[] acc, int ao) {
         int k = c / groups * kh * kw;
-        int nb = Avx2Gemm.paddedColumns(bandRows * ow);
+        int nb = VNNI_GEMM != null ? VnniGemm.paddedColumns(bandRows * ow) : Avx2Gemm.paddedColumns(bandRows * ow);
         MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE, Avx2Gemm.convWorkspaceBytes(bandRows * ow, k, oc / groups)
                 + Math.max(imageColumnsNativeBytes(c / groups, bandRows, wd, kh, kw), columnsNativeBytes(k, nb)));
-        MemorySegment weights = packedConvWeights(w, wo, groups, oc / groups, k, is, io);
+        MemorySegment weights = packedConvWeights(w, wo, groups, oc / groups, k, unsigned, is, io);
         Avx2Gemm.conv(x, xo, unsigned, weights, y, yo, batch, groups, c, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oc,
                 oh, ow, zx, bandRows, bs, bo, ws, corr, ko, correct ? Avx2Gemm.PER_ROW : Avx2Gemm.NONE, pkh, pkw, psh,
                 psw, poh, pow, bias, bio, hasBias, acc, ao);

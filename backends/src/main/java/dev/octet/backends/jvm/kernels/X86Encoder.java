@@ -6,8 +6,8 @@ package dev.octet.backends.jvm.kernels;
  * and are checked byte for byte against llvm-mc (X86EncoderTest); the shortest form is chosen where llvm-mc does
  * (two-byte VEX, disp8). A kernel template: static methods only, no static initializer, no lambdas.
  *
- * <p>Registers are numbered as in the ModRM encoding: general 0 = rax, 1 = rcx, 2 = rdx, 6 = rsi, 7 = rdi, 8-15 =
- * r8-r15; vector 0-15 = ymm0-ymm15. Memory operands are [base + disp], and [base + index*scale + disp] where an
+ * <p>Registers are numbered as in the ModRM encoding: general 0 = rax, 1 = rcx, 2 = rdx, 3 = rbx, 5 = rbp, 6 = rsi, 7 = rdi, 8-15 =
+ * r8-r15; vector 0-15 = xmm/ymm0-15, 0-31 = zmm0-31 (EVEX). Memory operands are [base + disp], and [base + index*scale + disp] where an
  * instruction takes an index (SIB); rsp, rbp, r12 and r13 as a base and rsp as an index need forms the kernels do
  * not use and are rejected.
  */
@@ -15,6 +15,8 @@ public final class X86Encoder {
     public static final int RAX = 0;
     public static final int RCX = 1;
     public static final int RDX = 2;
+    public static final int RBX = 3;
+    public static final int RBP = 5;
     public static final int RSI = 6;
     public static final int RDI = 7;
     public static final int R8 = 8;
@@ -107,6 +109,99 @@ public final class X86Encoder {
     /** {@code vpxor dst, a, b}. */
     public static int vpxor(byte[] code, int pos, int dst, int a, int b) {
         return vexRegisters(code, pos, 0xEF, dst, a, b);
+    }
+
+    /** {@code vpunpcklwd xmm dst, a, b}: the low four words of a and b, interleaved. */
+    public static int vpunpcklwd(byte[] code, int pos, int dst, int a, int b) {
+        pos = vex(code, pos, MAP_0F, PP_66, false, dst, a, b);
+        code[pos++] = 0x61;
+        return registers(code, pos, dst, b);
+    }
+
+    /** {@code vpunpckhwd xmm dst, a, b}: the high four words of a and b, interleaved. */
+    public static int vpunpckhwd(byte[] code, int pos, int dst, int a, int b) {
+        pos = vex(code, pos, MAP_0F, PP_66, false, dst, a, b);
+        code[pos++] = 0x69;
+        return registers(code, pos, dst, b);
+    }
+
+    /** {@code vpxor xmm dst, a, b}. */
+    public static int vpxorXmm(byte[] code, int pos, int dst, int a, int b) {
+        pos = vex(code, pos, MAP_0F, PP_66, false, dst, a, b);
+        code[pos++] = (byte) 0xEF;
+        return registers(code, pos, dst, b);
+    }
+
+    /** {@code vmovdqu [base + disp], xmm}. */
+    public static int vmovdquStoreXmm(byte[] code, int pos, int base, int disp, int xmm) {
+        pos = vex(code, pos, MAP_0F, PP_F3, false, xmm, 0, base);
+        code[pos++] = 0x7F;
+        return memory(code, pos, xmm, base, disp);
+    }
+
+    /** {@code vmovdqu32 zmm, [base + disp]} (AVX-512). */
+    public static int vmovdqu32Load(byte[] code, int pos, int zmm, int base, int disp) {
+        pos = evex(code, pos, MAP_0F, PP_F3, zmm, 0, base, 0, false);
+        code[pos++] = 0x6F;
+        return evexMemory(code, pos, zmm, base, -1, 1, disp, 64);
+    }
+
+    /** {@code vmovdqu32 [base + disp], zmm} (AVX-512). */
+    public static int vmovdqu32Store(byte[] code, int pos, int base, int disp, int zmm) {
+        pos = evex(code, pos, MAP_0F, PP_F3, zmm, 0, base, 0, false);
+        code[pos++] = 0x7F;
+        return evexMemory(code, pos, zmm, base, -1, 1, disp, 64);
+    }
+
+    /** {@code vpbroadcastd zmm, dword [base + index*scale + disp]} (AVX-512; index -1: none). */
+    public static int vpbroadcastdZmm(byte[] code, int pos, int zmm, int base, int index, int scale, int disp) {
+        pos = evex(code, pos, MAP_0F38, PP_66, zmm, 0, base, Math.max(index, 0), false);
+        code[pos++] = 0x58;
+        return evexMemory(code, pos, zmm, base, index, scale, disp, 4);
+    }
+
+    /**
+     * {@code vpdpbusd acc, u, s} (AVX512_VNNI): per int32 lane of acc, plus the four products of u's unsigned bytes
+     * and s's signed bytes in that lane, wrapping.
+     */
+    public static int vpdpbusd(byte[] code, int pos, int acc, int u, int s) {
+        return evexRegisters(code, pos, MAP_0F38, 0x50, acc, u, s);
+    }
+
+    /** {@code vpxord dst, a, b} on zmm registers. */
+    public static int vpxord(byte[] code, int pos, int dst, int a, int b) {
+        return evexRegisters(code, pos, MAP_0F, 0xEF, dst, a, b);
+    }
+
+    /** {@code vpaddd dst, a, b} on zmm registers. */
+    public static int vpadddZmm(byte[] code, int pos, int dst, int a, int b) {
+        return evexRegisters(code, pos, MAP_0F, 0xFE, dst, a, b);
+    }
+
+    /** {@code add reg, imm32} (64-bit, sign-extended). */
+    public static int addImm32(byte[] code, int pos, int reg, int imm) {
+        code[pos++] = (byte) (0x48 | (reg >> 3));
+        code[pos++] = (byte) 0x81;
+        code[pos++] = (byte) (0xC0 | (reg & 7));
+        return int32(code, pos, imm);
+    }
+
+    /** {@code push reg} (64-bit). */
+    public static int push(byte[] code, int pos, int reg) {
+        if (reg >= 8) {
+            code[pos++] = 0x41;
+        }
+        code[pos++] = (byte) (0x50 | (reg & 7));
+        return pos;
+    }
+
+    /** {@code pop reg} (64-bit). */
+    public static int pop(byte[] code, int pos, int reg) {
+        if (reg >= 8) {
+            code[pos++] = 0x41;
+        }
+        code[pos++] = (byte) (0x58 | (reg & 7));
+        return pos;
     }
 
     /** {@code add reg, imm8}. */
@@ -205,6 +300,54 @@ public final class X86Encoder {
             code[pos++] = (byte) 0xC4;
             code[pos++] = (byte) (notR | (~index >> 3 & 1) << 6 | (~rm >> 3 & 1) << 5 | map);
             code[pos++] = (byte) tail;
+        }
+        return pos;
+    }
+
+    /** A 512-bit EVEX instruction {@code op dst, a, b} (prefix 66, W0) on three zmm registers (0-31). */
+    private static int evexRegisters(byte[] code, int pos, int map, int opcode, int dst, int a, int b) {
+        pos = evex(code, pos, map, PP_66, dst, a, b, b >> 4 << 3, false);
+        code[pos++] = (byte) opcode;
+        return registers(code, pos, dst, b);
+    }
+
+    /**
+     * A 512-bit EVEX prefix (W0, no opmask): {@code reg} (0-31) in ModRM.reg, {@code vvvv} (0-31) the extra
+     * source, {@code rm} the ModRM.rm register or memory base; {@code x}: bit 3 of a SIB index, or bit 4 of a
+     * register rm (EVEX.X extends both).
+     */
+    private static int evex(byte[] code, int pos, int map, int pp, int reg, int vvvv, int rm, int x,
+            boolean broadcast) {
+        code[pos++] = 0x62;
+        code[pos++] = (byte) ((~reg >> 3 & 1) << 7 | (~x >> 3 & 1) << 6 | (~rm >> 3 & 1) << 5 | (~reg >> 4 & 1) << 4
+                | map);
+        code[pos++] = (byte) ((~vvvv & 15) << 3 | 1 << 2 | pp);
+        code[pos++] = (byte) (2 << 5 | (broadcast ? 1 << 4 : 0) | (~vvvv >> 4 & 1) << 3);
+        return pos;
+    }
+
+    /**
+     * ModRM, SIB (index >= 0) and displacement of an EVEX memory operand: an 8-bit displacement counts units of
+     * {@code n} bytes (the operand's size), so disp8 where disp is such a multiple in range, else disp32.
+     */
+    private static int evexMemory(byte[] code, int pos, int reg, int base, int index, int scale, int disp, int n) {
+        if ((base & 7) == 4 || (base & 7) == 5 || index == 4) {
+            throw new IllegalArgumentException("base " + base + " or index " + index + " needs forms not encoded here");
+        }
+        int log = Integer.numberOfTrailingZeros(scale);
+        if (scale != 1 << log || log > 3) {
+            throw new IllegalArgumentException("scale " + scale + " is not 1, 2, 4 or 8");
+        }
+        boolean short8 = disp % n == 0 && disp / n >= -128 && disp / n <= 127;
+        int mod = disp == 0 ? 0 : short8 ? 0x40 : 0x80;
+        code[pos++] = (byte) (mod | (reg & 7) << 3 | (index >= 0 ? 4 : base & 7));
+        if (index >= 0) {
+            code[pos++] = (byte) (log << 6 | (index & 7) << 3 | (base & 7));
+        }
+        if (mod == 0x40) {
+            code[pos++] = (byte) (disp / n);
+        } else if (mod == 0x80) {
+            pos = int32(code, pos, disp);
         }
         return pos;
     }
