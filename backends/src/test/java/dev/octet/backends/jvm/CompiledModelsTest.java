@@ -36,12 +36,14 @@ class CompiledModelsTest {
         UnaryOperator<float[]> model = (UnaryOperator<float[]>) JvmCompiler.load(g, target);
         assertEquals(target.isSimd(), simdActive(model), "SIMD kernels linked");
         // The 256- and 512-bit targets run int8 GEMMs and convolutions on the run-time AVX2 micro-kernels where
-        // the host has AVX2 (the 128-bit target stands for NEON and keeps the Java kernels); models without them
-        // do not install the machine code.
+        // the host has AVX2, the 512-bit target on the AVX-512 VNNI ones where it has those (the 128-bit target
+        // stands for NEON and keeps the Java kernels); models without them do not install the machine code.
         boolean int8Gemms = g.nodes().stream().anyMatch(n -> n.op().equals("MatMulInteger")
                 || n.op().equals("ConvInteger"));
-        assertEquals((target == Target.AVX2 || target == Target.AVX512_VNNI) && HOST_AVX2 && int8Gemms,
-                kernels(model).endsWith(" avx2-gemm"), kernels(model));
+        boolean machineCode = (target == Target.AVX2 || target == Target.AVX512_VNNI) && HOST_AVX2 && int8Gemms;
+        boolean vnni = machineCode && target == Target.AVX512_VNNI && HOST_VNNI;
+        assertEquals(machineCode && !vnni, kernels(model).endsWith(" avx2-gemm"), kernels(model));
+        assertEquals(vnni, kernels(model).endsWith(" avx512-vnni-gemm"), kernels(model));
         float[] actual = model.apply(input.floats());
         double maxAbs = 0;
         double maxErr = 0;
@@ -57,11 +59,14 @@ class CompiledModelsTest {
         }
     }
 
-    static final boolean HOST_AVX2 = hostHasAvx2();
+    static final boolean HOST_AVX2 = hostHas(" avx2 ");
+    /** AVX-512 VNNI, and a JVM whose preferred vectors are 512 bits wide (the species the target narrows to). */
+    static final boolean HOST_VNNI = hostHas(" avx512_vnni") && hostHas(" avx512f ")
+            && jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
 
-    private static boolean hostHasAvx2() {
+    private static boolean hostHas(String flag) {
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo")).contains(" avx2 ");
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo")).contains(flag);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

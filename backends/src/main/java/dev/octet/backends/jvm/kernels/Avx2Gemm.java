@@ -467,7 +467,7 @@ public final class Avx2Gemm {
         // Stride 1 and output rows as wide as input rows: the im2col matrix is the image shifted tap by tap.
         boolean fromImage = sh == 1 && sw == 1 && dh == 1 && dw == 1 && ow == wd
                 && VectorKernels.imageColumnsBytes(cg, bandRows, wd, kh, kw)
-                        <= k * VnniGemm.paddedColumns(bandRows * ow);
+                        <= k * VnniGemm.panelColumns(bandRows * ow);
         long packOffset = convWorkspaceBytes(bandRows * ow, k, ocg); // where either packing keeps its rows
         for (int b = 0; b < batch; b++) {
             for (int g = 0; g < groups; g++) {
@@ -475,7 +475,7 @@ public final class Avx2Gemm {
                 for (int y0 = 0; y0 < oh; y0 += bandRows) {
                     int y1 = Math.min(oh, y0 + bandRows);
                     int n = (y1 - y0) * ow;
-                    int nb = vnni ? VnniGemm.paddedColumns(n) : paddedColumns(n);
+                    int nb = vnni ? VnniGemm.panelColumns(n) : paddedColumns(n);
                     if (fromImage) {
                         VectorKernels.packImageColumns(x, xo + b * image + g * cg * h * wd, cg, h, wd, kh, kw, ph,
                                 pw, y0, y1, zx, unsigned, col, co, ws, 0, packOffset);
@@ -486,7 +486,7 @@ public final class Avx2Gemm {
                     }
                     long a = weights.address() + g * perGroup;
                     if (vnni) {
-                        VnniGemm.tiles(VectorKernels.VNNI_CONV, a, ws.address(),
+                        VnniGemm.panelTiles(VectorKernels.VNNI_CONV, a, ws.address(),
                                 (long) VnniGemm.QUAD_BYTES * VnniGemm.quads(k), ocg, n, VnniGemm.quads(k),
                                 ws.address() + cOffset);
                     } else {
@@ -522,7 +522,7 @@ public final class Avx2Gemm {
 
     /** Bytes of a band of n columns packed as B for the kernels in use. */
     private static long bandBytes(int n, int k) {
-        return VectorKernels.VNNI_GEMM != null ? VnniGemm.bandBytes(n, k) : packedBBytes(n, k);
+        return VectorKernels.VNNI_GEMM != null ? VnniGemm.panelBandBytes(n, k) : packedBBytes(n, k);
     }
 
     /** A thread's native workspace of at least {@code bytes}, grown (never shrunk) on demand. */

@@ -92,7 +92,7 @@ public final class VectorKernels {
      * present they take the int8 products the AVX2 kernels would (whose packing kernels stay in use).
      */
     static final MemorySegment VNNI_GEMM = AVX2_GEMM == null ? null
-            : VnniGemm.install(FS.vectorBitSize() >= 512);
+            : VnniGemm.installKernels(FS.vectorBitSize() >= 512);
     static final MemorySegment VNNI_CONV = VNNI_GEMM == null ? null : VNNI_GEMM.asSlice(VnniGemm.CONV_OFFSET);
     static final MemorySegment VNNI_MATMUL = VNNI_GEMM == null ? null : VNNI_GEMM.asSlice(VnniGemm.MATMUL_OFFSET);
     static final MemorySegment VNNI_GEMV = VNNI_GEMM == null ? null : VNNI_GEMM.asSlice(VnniGemm.GEMV_OFFSET);
@@ -279,7 +279,7 @@ public final class VectorKernels {
     }
 
     /**
-     * The packing kernel ({@link Avx2Gemm#packKernel}, or {@link VnniGemm#packKernel} with the VNNI kernels) over
+     * The packing kernel ({@link Avx2Gemm#packKernel}, or {@link VnniGemm#panelPackKernel} with the VNNI kernels) over
      * the k int8 rows whose addresses the caller wrote at {@code table + TABLE_ROWS} of ws ({@link #tableBytes}):
      * the rows missing from the last k-pair (k-quad) repeat row k - 1, which packed A multiplies by zeros. Each
      * row is read for paddedColumns(n) bytes (of the kernels in use).
@@ -297,7 +297,7 @@ public final class VectorKernels {
             ws.set(ValueLayout.JAVA_LONG, table + 8, mask);
             int kq = VnniGemm.quads(k);
             avx2Call(VNNI_PACK, ws.address() + table, ws.address() + offset, kq,
-                    VnniGemm.paddedColumns(n) / VnniGemm.PANEL, (long) VnniGemm.QUAD_BYTES * kq, 0);
+                    VnniGemm.panelColumns(n) / VnniGemm.PANEL, (long) VnniGemm.QUAD_BYTES * kq, 0);
             return;
         }
         int kp = (k + 1) / 2;
@@ -660,7 +660,7 @@ public final class VectorKernels {
         if (VNNI_GEMM != null) {
             MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE, VnniGemm.gemmWorkspaceBytes(m, n, k));
             MemorySegment weights = packedMatrixWeights(b, bo, ldb, n, k);
-            VnniGemm.gemm(a, ao, lda, flip, weights, c, co, ldc, m, n, k, ws, corr, ko, corrMode);
+            VnniGemm.matmul(a, ao, lda, flip, weights, c, co, ldc, m, n, k, ws, corr, ko, corrMode);
             Reference.reachabilityFence(weights);
             Reference.reachabilityFence(ws);
             return;
@@ -980,7 +980,7 @@ public final class VectorKernels {
             boolean correct, int pkh, int pkw, int psh, int psw, int poh, int pow, int[] bias, int bio,
             boolean hasBias, int[] acc, int ao) {
         int k = c / groups * kh * kw;
-        int nb = VNNI_GEMM != null ? VnniGemm.paddedColumns(bandRows * ow) : Avx2Gemm.paddedColumns(bandRows * ow);
+        int nb = VNNI_GEMM != null ? VnniGemm.panelColumns(bandRows * ow) : Avx2Gemm.paddedColumns(bandRows * ow);
         MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE, Avx2Gemm.convWorkspaceBytes(bandRows * ow, k, oc / groups)
                 + Math.max(imageColumnsNativeBytes(c / groups, bandRows, wd, kh, kw), columnsNativeBytes(k, nb)));
         MemorySegment weights = packedConvWeights(w, wo, groups, oc / groups, k, unsigned, is, io);

@@ -46,12 +46,12 @@ public final class VnniGemm {
     public static final int QUAD_BYTES = 4 * PANEL;
     /** k-quads of a MatMulInteger's packed weights come in multiples of this (the matrix-vector kernel's unroll). */
     public static final int GEMV_UNROLL = 4;
-    private static final int SLOT_BYTES = 1024;
+    private static final int KERNEL_BYTES = 1024;
     /** Where each kernel starts in the installed code. */
     public static final int CONV_OFFSET = 0;
-    public static final int MATMUL_OFFSET = SLOT_BYTES;
-    public static final int GEMV_OFFSET = 2 * SLOT_BYTES;
-    public static final int PACK_OFFSET = 3 * SLOT_BYTES;
+    public static final int MATMUL_OFFSET = KERNEL_BYTES;
+    public static final int GEMV_OFFSET = 2 * KERNEL_BYTES;
+    public static final int PACK_OFFSET = 3 * KERNEL_BYTES;
     /** Kernel forms: signed A with row starting values and unsigned B (convolutions), or the other way round. */
     public static final int FORM_CONV = 0;
     public static final int FORM_MATMUL = 1;
@@ -60,24 +60,24 @@ public final class VnniGemm {
     }
 
     /** The kernels installed in executable memory at their offsets; null where they cannot run. */
-    public static MemorySegment install(boolean enabled) {
+    public static MemorySegment installKernels(boolean enabled) {
         try {
             if (!enabled || !ExecutableMemory.usable("avx512f") || !ExecutableMemory.usable("avx512_vnni")) {
                 return null;
             }
-            byte[] code = new byte[4 * SLOT_BYTES];
-            place(code, CONV_OFFSET, microKernel(FORM_CONV, MR, 1));
-            place(code, MATMUL_OFFSET, microKernel(FORM_MATMUL, MR, 1));
-            place(code, GEMV_OFFSET, microKernel(FORM_MATMUL, 1, GEMV_UNROLL));
-            place(code, PACK_OFFSET, packKernel());
+            byte[] code = new byte[4 * KERNEL_BYTES];
+            placeKernel(code, CONV_OFFSET, vnniKernel(FORM_CONV, MR, 1));
+            placeKernel(code, MATMUL_OFFSET, vnniKernel(FORM_MATMUL, MR, 1));
+            placeKernel(code, GEMV_OFFSET, vnniKernel(FORM_MATMUL, 1, GEMV_UNROLL));
+            placeKernel(code, PACK_OFFSET, panelPackKernel());
             return ExecutableMemory.install(code);
         } catch (Throwable e) {
             return null;
         }
     }
 
-    private static void place(byte[] code, int at, byte[] kernel) {
-        if (kernel.length > SLOT_BYTES) {
+    private static void placeKernel(byte[] code, int at, byte[] kernel) {
+        if (kernel.length > KERNEL_BYTES) {
             throw new IllegalStateException("a kernel of " + kernel.length + " bytes overflows its slot");
         }
         System.arraycopy(kernel, 0, code, at, kernel.length);
@@ -92,7 +92,7 @@ public final class VnniGemm {
      * row; {@code unroll} > 1 keeps that many sets of accumulators (a one-row kernel has too few to hide the
      * instruction's latency), summed at the end. Caller-saved registers only: no frame.
      */
-    public static byte[] microKernel(int form, int rows, int unroll) {
+    public static byte[] vnniKernel(int form, int rows, int unroll) {
         int vectors = PANEL / 16;
         if (rows * vectors * unroll > 24) {
             throw new IllegalArgumentException(rows + " rows x " + unroll + " need more than 24 accumulators");
@@ -100,7 +100,7 @@ public final class VnniGemm {
         boolean conv = form == FORM_CONV;
         int lead = conv ? 4 : 0; // bytes before a row's first k-quad
         int panelLead = conv ? 0 : QUAD_BYTES; // bytes before the panel's first k-quad
-        byte[] code = new byte[SLOT_BYTES];
+        byte[] code = new byte[KERNEL_BYTES];
         int pos = 0;
         // rax: A's row stride; r10: the panel, read again by every row block.
         pos = X86Encoder.mov(code, pos, RAX, RCX);
@@ -213,8 +213,8 @@ public final class VnniGemm {
      * bytes, then by words ({@code vpunpck[lh]bw}, {@code vpunpck[lh]wd}) into the 64 bytes of the VNNI layout.
      * Each row is read for 64 bytes a panel. Saves and restores rbx and rbp.
      */
-    public static byte[] packKernel() {
-        byte[] code = new byte[SLOT_BYTES];
+    public static byte[] panelPackKernel() {
+        byte[] code = new byte[KERNEL_BYTES];
         int pos = 0;
         pos = X86Encoder.push(code, pos, RBX);
         pos = X86Encoder.push(code, pos, RBP);
@@ -263,7 +263,7 @@ public final class VnniGemm {
     }
 
     /** B's columns in native memory: n rounded up to whole panels. */
-    public static int paddedColumns(int n) {
+    public static int panelColumns(int n) {
         return (n + PANEL - 1) / PANEL * PANEL;
     }
 
@@ -278,13 +278,13 @@ public final class VnniGemm {
     }
 
     /** Bytes of a band of n columns packed as B (no starting values). */
-    public static long bandBytes(int n, int k) {
-        return (long) QUAD_BYTES * quads(k) * (paddedColumns(n) / PANEL);
+    public static long panelBandBytes(int n, int k) {
+        return (long) QUAD_BYTES * quads(k) * (panelColumns(n) / PANEL);
     }
 
     /** Bytes of native C for m x n: whole row blocks by whole panels. */
     public static long cBytes(int m, int n) {
-        return 4L * ((m + MR - 1) / MR * MR) * paddedColumns(n);
+        return 4L * ((m + MR - 1) / MR * MR) * panelColumns(n);
     }
 
     /** Bytes of one group's packed convolution weights: whole row blocks of (starting value, k-quads). */
@@ -324,7 +324,7 @@ public final class VnniGemm {
     public static MemorySegment packMatrixWeights(byte[] b, int bo, int ldb, int n, int k) {
         int kq = matrixQuads(k);
         long panelBytes = matrixPanelBytes(k);
-        MemorySegment packed = Arena.ofAuto().allocate(panelBytes * (paddedColumns(n) / PANEL), 64);
+        MemorySegment packed = Arena.ofAuto().allocate(panelBytes * (panelColumns(n) / PANEL), 64);
         for (int j = 0; j < n; j++) {
             long panel = j / PANEL * panelBytes;
             int col = j % PANEL;
@@ -344,7 +344,7 @@ public final class VnniGemm {
         return (long) QUAD_BYTES * (matrixQuads(k) + 1);
     }
 
-    /** Native bytes {@link #gemm} needs: A's rows (whole row blocks), then C. */
+    /** Native bytes {@link #matmul} needs: A's rows (whole row blocks), then C. */
     public static long gemmWorkspaceBytes(int m, int n, int k) {
         return aBytes(m, k) + cBytes(m, n);
     }
@@ -360,11 +360,11 @@ public final class VnniGemm {
      * one-row kernel (each row streams the weights once), then C out less the correction {@code corr}
      * ({@code corrMode}, per column). {@code ws}: {@link #gemmWorkspaceBytes}.
      */
-    public static void gemm(byte[] a, int ao, int lda, int flip, MemorySegment weights, int[] c, int co, int ldc,
+    public static void matmul(byte[] a, int ao, int lda, int flip, MemorySegment weights, int[] c, int co, int ldc,
             int m, int n, int k, MemorySegment ws, int[] corr, int ko, int corrMode) {
         VectorKernels.vnniRows(a, ao, lda, flip, m, k, ws, 0);
         long cOffset = aBytes(m, k);
-        int nb = paddedColumns(n);
+        int nb = panelColumns(n);
         long cAddress = ws.address() + cOffset;
         if (m < 4) {
             for (int j = 0; j < nb; j += PANEL) {
@@ -373,7 +373,7 @@ public final class VnniGemm {
                         4L * nb, m);
             }
         } else {
-            tiles(VectorKernels.VNNI_MATMUL, ws.address(), weights.address(), matrixPanelBytes(k), m, n,
+            panelTiles(VectorKernels.VNNI_MATMUL, ws.address(), weights.address(), matrixPanelBytes(k), m, n,
                     matrixQuads(k), cAddress);
         }
         for (int i = 0; i < m; i++) {
@@ -382,11 +382,11 @@ public final class VnniGemm {
     }
 
     /**
-     * Native C at address {@code c} (rows of {@link #paddedColumns}(n) ints, whole row blocks) = A (m rows at
+     * Native C at address {@code c} (rows of {@link #panelColumns}(n) ints, whole row blocks) = A (m rows at
      * {@code a}) * the panels at {@code b} ({@code panelBytes} apart): one call of {@code kernel} per panel.
      */
-    static void tiles(MemorySegment kernel, long a, long b, long panelBytes, int m, int n, int quads, long c) {
-        int nb = paddedColumns(n);
+    static void panelTiles(MemorySegment kernel, long a, long b, long panelBytes, int m, int n, int quads, long c) {
+        int nb = panelColumns(n);
         int blocks = (m + MR - 1) / MR;
         for (int j = 0; j < nb; j += PANEL) {
             VectorKernels.avx2Call(kernel, a, b + panelBytes * (j / PANEL), c + 4L * j, quads, 4L * nb, blocks);

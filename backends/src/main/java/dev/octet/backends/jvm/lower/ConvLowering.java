@@ -188,7 +188,7 @@ final class ConvLowering {
         long band = (long) bandRows * ow;
         Buffer floats = cx.scratch(Arena.F32, IntExpr.of((long) oc * k + (long) c * h * w + k * band
                 + ocg * band + ScalarKernels.GEMM_SCRATCH_FLOATS));
-        Buffer bytes = cx.scratch(Arena.I8, IntExpr.of((long) k * VnniGemm.paddedColumns((int) band)));
+        Buffer bytes = cx.scratch(Arena.I8, IntExpr.of((long) k * VnniGemm.panelColumns((int) band)));
         Buffer ints = cx.scratch(Arena.I32, IntExpr.of(Avx2Gemm.packedInts(ocg, k)));
         Buffer corr = zx == 0 ? ints : cx.weight(List.of(wv, zx, "rowsum"), rowSums(cx.constant(wv), oc, k, zx));
         List<Object> args = new ArrayList<>(List.of(xb, xt == ElementType.U8, weights,
@@ -205,7 +205,7 @@ final class ConvLowering {
         // One image's accumulators (Java paths), or one band's C copied out of native memory (machine code).
         // (+ a vector: the pooling's vectors read one value past their last row.)
         Buffer acc = cx.scratch(Arena.I32, IntExpr.of(Math.max((long) oc * oh * ow,
-                (long) ocg * VnniGemm.paddedColumns((int) band)) + 16));
+                (long) ocg * VnniGemm.panelColumns((int) band)) + 16));
         args.addAll(List.of(IntExpr.of(pool.kh()), IntExpr.of(pool.kw()), IntExpr.of(pool.sh()),
                 IntExpr.of(pool.sw()), IntExpr.of(pool.oh()), IntExpr.of(pool.ow()), bias, pool.bias() != null, acc));
         cx.call("convIntegerMaxPool", args.toArray());
