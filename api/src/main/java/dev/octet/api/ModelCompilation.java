@@ -27,9 +27,18 @@ public final class ModelCompilation {
     public record Options(Precision precision, Tensor calibration, String method, String activations,
                           boolean perTensor, Target target, List<String> keepFp32, String className,
                           String modelName, String sourceSha256, MixedPrecision.Budget budget,
-                          LabeledSamples validation, Double smoothQuantAlpha) {
+                          LabeledSamples validation, Double smoothQuantAlpha, boolean nativeKernels) {
         public Options {
             keepFp32 = List.copyOf(keepFp32);
+        }
+
+        /** With the run-time machine code allowed ({@link JvmCompiler.Options#nativeKernels}). */
+        public Options(Precision precision, Tensor calibration, String method, String activations, boolean perTensor,
+                       Target target, List<String> keepFp32, String className, String modelName,
+                       String sourceSha256, MixedPrecision.Budget budget, LabeledSamples validation,
+                       Double smoothQuantAlpha) {
+            this(precision, calibration, method, activations, perTensor, target, keepFp32, className, modelName,
+                    sourceSha256, budget, validation, smoothQuantAlpha, true);
         }
 
         public Options(Precision precision, Tensor calibration, String method, String activations, boolean perTensor,
@@ -131,7 +140,8 @@ public final class ModelCompilation {
         List<String> floatLayers = options.precision() == Precision.FP32 ? names(layers)
                 : layers.stream().filter(keep::matches).map(ModelCompilation::layerName).toList();
         CompiledModel artifact = JvmCompiler.compile(compiled, new JvmCompiler.Options(options.className(),
-                options.target(), options.modelName(), options.precision().id(), options.sourceSha256()));
+                options.target(), options.modelName(), options.precision().id(), options.sourceSha256(),
+                options.nativeKernels()));
         return new Result(prepared, compiled, artifact, floatLayers, quantization, config, selection);
     }
 

@@ -85,6 +85,10 @@ final class CompileCommand implements Callable<Integer> {
             description = "auto, avx512-vnni, avx2, neon-dot or scalar. Default: ${DEFAULT-VALUE}.")
     String target;
 
+    @Option(names = "--no-native", description = "Keep int8 products on the bytecode (Vector API) kernels: the "
+            + "class never installs the run-time AVX2 / AVX-512 VNNI machine code.")
+    boolean noNative;
+
     @Option(names = "--keep-fp32", split = ",", paramLabel = "LAYER_OR_GLOB",
             description = "Layers to leave in float (names or globs, e.g. /conv1/Conv,*fc2*).")
     List<String> keepFp32 = new ArrayList<>();
@@ -168,7 +172,7 @@ final class CompileCommand implements Callable<Integer> {
                 : new MixedPrecision.Budget(maxAccuracyDrop, maxClassDrop, minInt8Macs);
         ModelCompilation.Options options = new ModelCompilation.Options(p, calib, ranges.method, ranges.activations, ranges.perTensor, t,
                 keepFp32, name, baseName(model), JvmCompiler.sha256(sourceBytes), budget,
-                valid == null ? null : new LabeledSamples(valid.samples(), valid.labels()), smoothQuant);
+                valid == null ? null : new LabeledSamples(valid.samples(), valid.labels()), smoothQuant, !noNative);
         ModelCompilation.Result result;
         try {
             result = ModelCompilation.compile(source, options, progress.quantization());

@@ -19,14 +19,22 @@ import java.util.List;
  * emitted class passes {@code ClassFile.verify}; set {@code -Doctet.dumpClasses=DIR} to write them out.
  */
 public final class JvmCompiler {
-    /** Options: the class's binary name, target, and what the manifest says about the source. */
+    /**
+     * Options: the class's binary name, target, what the manifest says about the source, and whether the class may
+     * install the run-time int8 machine code (AVX2, AVX-512 VNNI) where the host allows; without it, the int8
+     * products stay on the bytecode (Vector API) kernels.
+     */
     public record Options(String className, Target target, String modelName, String precision,
-            String sourceSha256) {
+            String sourceSha256, boolean nativeKernels) {
         public Options {
             String problem = ClassNames.problemWith(className);
             if (problem != null) {
                 throw new IllegalArgumentException(problem);
             }
+        }
+
+        public Options(String className, Target target, String modelName, String precision, String sourceSha256) {
+            this(className, target, modelName, precision, sourceSha256, true);
         }
 
         public static Options of(String className, Target target) {
@@ -62,7 +70,7 @@ public final class JvmCompiler {
         byte[] classBytes = emitter.emit();
         byte[] simd = emitter.simdSignatures().isEmpty() ? new byte[0]
                 : SimdClassEmitter.emit(ClassDesc.of(options.className() + "$Simd"), options.target(),
-                        emitter.usesMachineCodeKernels());
+                        emitter.usesMachineCodeKernels() && options.nativeKernels());
         verify(classBytes, options.className());
         if (simd.length > 0) {
             verify(simd, options.className() + "$Simd");

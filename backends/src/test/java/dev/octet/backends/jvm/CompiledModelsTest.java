@@ -2,6 +2,7 @@ package dev.octet.backends.jvm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.octet.ir.Graph;
@@ -10,6 +11,7 @@ import dev.octet.ir.eval.ReferenceEvaluator;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -56,6 +58,21 @@ class CompiledModelsTest {
         } else {
             assertTrue(maxErr <= 1e-5 * maxAbs, name + " " + target + ": max error " + maxErr + " vs max |y| "
                     + maxAbs);
+        }
+    }
+
+    /** Compiled without native kernels, a class keeps its int8 products on the Vector API, bit for bit. */
+    @Test
+    void compilesWithoutNativeKernelsWhenAsked() {
+        Graph g = TestModels.get("cnn-static");
+        Tensor input = TestModels.images(3);
+        float[] expected = new ReferenceEvaluator(g).run(List.of(input)).get(0).floats();
+        for (Target target : new Target[] {Target.AVX2, Target.AVX512_VNNI}) {
+            Object model = JvmCompiler.instantiate(JvmCompiler.compile(g, new JvmCompiler.Options(
+                    JvmCompiler.hiddenClassName(g.name()), target, g.name(), "int8", "", false)));
+            assertTrue(simdActive(model));
+            assertFalse(kernels(model).endsWith("-gemm"), kernels(model));
+            assertArrayEquals(expected, ((UnaryOperator<float[]>) model).apply(input.floats()), target.id());
         }
     }
 

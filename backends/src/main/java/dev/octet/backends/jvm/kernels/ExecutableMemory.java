@@ -33,16 +33,21 @@ public final class ExecutableMemory {
 
     /** Whether machine code using the CPU feature {@code flag} (as /proc/cpuinfo names it) may run here. */
     public static boolean usable(String flag) {
+        return unusableBecause(flag) == null;
+    }
+
+    /** Null where machine code using the CPU feature {@code flag} may run here; else why not, in a few words. */
+    public static String unusableBecause(String flag) {
         if ("false".equals(System.getProperty("octet.native"))) {
-            return false;
+            return "-Doctet.native=false";
         }
         String arch = System.getProperty("os.arch", "");
         if (!System.getProperty("os.name", "").startsWith("Linux") || !(arch.equals("amd64")
                 || arch.equals("x86_64"))) {
-            return false;
+            return "not x86-64 Linux";
         }
         if (!MethodHandles.lookup().lookupClass().getModule().isNativeAccessEnabled()) {
-            return false;
+            return "native access not enabled: run java with --enable-native-access=ALL-UNNAMED";
         }
         try {
             String info = new String(Files.readAllBytes(Path.of("/proc/cpuinfo")), StandardCharsets.US_ASCII);
@@ -50,15 +55,15 @@ public final class ExecutableMemory {
                 if (line.startsWith("flags")) {
                     for (String f : line.substring(line.indexOf(':') + 1).trim().split("\\s+")) {
                         if (f.equals(flag)) {
-                            return true;
+                            return null;
                         }
                     }
-                    return false;
+                    return "the CPU does not report " + flag;
                 }
             }
-            return false;
+            return "/proc/cpuinfo lists no CPU flags";
         } catch (java.io.IOException | SecurityException e) {
-            return false;
+            return "/proc/cpuinfo is not readable";
         }
     }
 

@@ -181,6 +181,12 @@ public final class ScalarKernels {
                         "target " + target + " asks for " + bits[0] + "-bit vectors; this CPU and JVM compile "
                                 + bits[1] + "-bit ones, which the kernels use");
             }
+            String nativeReport = (String) simd.findStatic(simd.lookupClass(), "nativeReport",
+                    MethodType.methodType(String.class)).invoke();
+            if (nativeReport != null) {
+                System.getLogger(lookup.lookupClass().getName()).log(System.Logger.Level.WARNING,
+                        "target " + target + ": " + nativeReport);
+            }
             return handles;
         } catch (VirtualMachineError e) {
             throw e;

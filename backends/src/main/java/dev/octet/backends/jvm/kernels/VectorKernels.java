@@ -133,6 +133,28 @@ public final class VectorKernels {
                 : AVX2_GEMM != null ? " avx2-gemm" : "");
     }
 
+    /**
+     * Null where the int8 products run on the machine code the target asks for (or the model has none, or was
+     * compiled without native kernels); else one line saying why they do not, for the load-time log. A 128-bit
+     * target stands for NEON and keeps the Java kernels by design; a 512-bit one asks for AVX-512 VNNI.
+     */
+    public static String nativeReport() {
+        if (Avx2Gemm.unused || FS.vectorBitSize() < 256) {
+            return null;
+        }
+        if (AVX2_GEMM == null) {
+            String why = ExecutableMemory.unusableBecause("avx2");
+            return "int8 machine-code kernels not installed (" + (why == null ? "installation failed" : why)
+                    + "); int8 products run on the Vector API kernels";
+        }
+        if (REQUESTED.vectorBitSize() >= 512 && VNNI_GEMM == null) {
+            String why = ExecutableMemory.unusableBecause("avx512_vnni");
+            return "AVX-512 VNNI kernels not installed (" + (why == null ? "installation failed" : why)
+                    + "); int8 products run on the AVX2 machine code";
+        }
+        return null;
+    }
+
     /** A convolution's packed weights (Avx2Gemm#packWeights), packed on first use and kept. */
     static MemorySegment packedConvWeights(byte[] w, int wo, int groups, int ocg, int k, boolean unsigned, int[] ints,
             int io) {
