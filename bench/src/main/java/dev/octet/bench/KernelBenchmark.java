@@ -2,6 +2,7 @@ package dev.octet.bench;
 
 import dev.octet.backends.jvm.JvmCompiler;
 import dev.octet.backends.jvm.Target;
+import dev.octet.backends.jvm.kernels.VectorKernels;
 import dev.octet.ir.text.IrTextParser;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -24,7 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * GEMM M=64 N=256 K=1024 and matrix-vector 1024x1024, fp32 and int8 (u8 activations x s8 weights in [-127, 127] as
  * our quantizer writes them, int32 results),
  * each as a one-op model compiled by the JVM backend: the time includes the generated class's input
- * quantization and output conversion (about 1/N and 1/K of the work). GOPS = 2*M*N*K / time.
+ * quantization and output conversion (about 1/N and 1/K of the work). The {@code -direct} forms call the int8
+ * kernel entry (VectorKernels.gemmU8S8, the host's preferred width: on AVX-512 VNNI hosts the VNNI kernels) on
+ * int8 arrays with int32 results: packing A, the machine code and C's way out, nothing else. GOPS = 2*M*N*K / time.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,13 +36,19 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class KernelBenchmark {
-    @Param({"gemm-f32", "gemm-int8", "matvec-f32", "matvec-int8"})
+    @Param({"gemm-f32", "gemm-int8", "gemm-int8-direct", "matvec-f32", "matvec-int8", "matvec-int8-direct"})
     public String kernel;
 
     @Param({"auto"})
     public String target;
 
     private MethodHandle predict;
+    /** The -direct forms: int8 operands and int32 results of VectorKernels.gemmU8S8 called as it is. */
+    private byte[] a8;
+    private byte[] b8;
+    private int[] c32;
+    private int n;
+    private int k;
     private float[] in;
     private float[] out;
     private int m;
@@ -48,8 +57,21 @@ public class KernelBenchmark {
     public void setup() throws ReflectiveOperationException {
         boolean gemm = kernel.startsWith("gemm");
         m = gemm ? 64 : 1;
-        int k = 1024;
-        int n = gemm ? 256 : 1024;
+        k = 1024;
+        n = gemm ? 256 : 1024;
+        if (kernel.endsWith("-direct")) {
+            SplittableRandom rng = new SplittableRandom(5);
+            a8 = new byte[m * k];
+            b8 = new byte[k * n + n + 96]; // padded as LinearLowering pads weights
+            for (int i = 0; i < a8.length; i++) {
+                a8[i] = (byte) rng.nextInt(256);
+            }
+            for (int i = 0; i < k * n; i++) {
+                b8[i] = (byte) (rng.nextInt(255) - 127);
+            }
+            c32 = new int[m * n];
+            return;
+        }
         String ir = kernel.endsWith("f32") ? """
                 graph @k(%x: f32[N,{k}]) {
                   %w = Constant() {value = random<f32[{k},{n}], 5>} : f32[{k},{n}]
@@ -87,7 +109,12 @@ public class KernelBenchmark {
     }
 
     @Benchmark
-    public float[] run() throws Throwable {
+    public Object run() throws Throwable {
+        if (a8 != null) {
+            VectorKernels.gemmU8S8(a8, 0, k, true, b8, 0, n, c32, 0, n, m, n, k, true, null, 0, null, 0, null, 0,
+                    false);
+            return c32;
+        }
         predict.invokeExact(in, m, out);
         return out;
     }

@@ -499,6 +499,12 @@ public final class Avx2Gemm {
                     // The pooled rows whose windows start in this band (bands start at multiples of psh).
                     int py0 = (y0 + psh - 1) / psh;
                     int py1 = Math.min(poh, (y1 - pkh) / psh + 1);
+                    if (vnni && pkh == 2 && pkw == 2 && psh == 2 && psw == 2) {
+                        poolNative(ws, cOffset + VnniGemm.cBytes(ocg, bandRows * ow), cOffset, nb, ocg, ow, y0, py0,
+                                py1, pow, y, yg, plane, poh, corrMode == NONE ? null : corr, ko + g * ocg,
+                                hasBias ? bias : null, bio + g * ocg);
+                        continue;
+                    }
                     MemorySegment.copy(ws, ValueLayout.JAVA_INT, cOffset, acc, ao, ocg * nb);
                     for (int r = 0; r < ocg; r++) {
                         int channel = g * ocg + r;
@@ -512,11 +518,53 @@ public final class Avx2Gemm {
     }
 
     /**
+     * Pooled rows [py0, py1) of every channel of a band (2x2 windows, stride 2) by {@link VnniGemm#poolKernel}
+     * straight from C in native memory ({@code nb} ints a channel from {@code cOffset}, convolution rows from y0, ow
+     * wide), through the parameter block and pooled rows at {@code poolOffset} ({@link VnniGemm#poolBytes}), into
+     * y (channel planes of {@code plane} ints from yg): one copy per channel, or one for all when the band pools
+     * whole images. corr / bias: per channel from ko / bo, or null for none.
+     */
+    private static void poolNative(MemorySegment ws, long poolOffset, long cOffset, int nb, int ocg, int ow, int y0,
+            int py0, int py1, int pow, int[] y, int yg, int plane, int poh, int[] corr, int ko, int[] bias, int bo) {
+        int rows = py1 - py0;
+        if (rows <= 0) {
+            return;
+        }
+        long block = poolOffset + 64; // after the reads past C's last window
+        ws.set(ValueLayout.JAVA_LONG, block + VnniGemm.POOL_CHANNELS, ocg);
+        ws.set(ValueLayout.JAVA_LONG, block + VnniGemm.POOL_ROWS, rows);
+        ws.set(ValueLayout.JAVA_LONG, block + VnniGemm.POOL_GROUPS, (pow + 7) / 8 - 1);
+        ws.set(ValueLayout.JAVA_LONG, block + VnniGemm.POOL_PAIR, 4L * ow);
+        ws.set(ValueLayout.JAVA_LONG, block + VnniGemm.POOL_SOURCE_ROW, 8L * ow);
+        ws.set(ValueLayout.JAVA_LONG, block + VnniGemm.POOL_OUT_ROW, 4L * pow);
+        ws.set(ValueLayout.JAVA_INT, block + VnniGemm.POOL_TAIL_MASK, pow % 8 == 0 ? 0xFF : (1 << pow % 8) - 1);
+        ws.set(ValueLayout.JAVA_INT, block + VnniGemm.POOL_FULL_MASK, 0xFF);
+        long first = ws.address() + cOffset + 4L * (2 * py0 - y0) * ow;
+        for (int r = 0; r < ocg; r++) {
+            long entry = block + VnniGemm.POOL_TABLE + (long) VnniGemm.POOL_ENTRY * r;
+            ws.set(ValueLayout.JAVA_INT, entry, corr == null ? 0 : corr[ko + r]);
+            ws.set(ValueLayout.JAVA_INT, entry + 4, bias == null ? 0 : bias[bo + r]);
+            ws.set(ValueLayout.JAVA_LONG, entry + 8, first + 4L * r * nb);
+        }
+        long out = (block + VnniGemm.POOL_TABLE + (long) VnniGemm.POOL_ENTRY * ocg + 63) & ~63L;
+        VectorKernels.avx2Call(VectorKernels.VNNI_POOL, ws.address() + block, ws.address() + out, 0, 0, 0, 0);
+        if (rows == poh) {
+            MemorySegment.copy(ws, ValueLayout.JAVA_INT, out, y, yg, ocg * plane);
+            return;
+        }
+        for (int r = 0; r < ocg; r++) {
+            MemorySegment.copy(ws, ValueLayout.JAVA_INT, out + 4L * r * rows * pow, y, yg + r * plane + py0 * pow,
+                    rows * pow);
+        }
+    }
+
+    /**
      * Native workspace bytes of {@link #conv} before the scratch of {@link VectorKernels#packImageColumns}: packed B
      * and C of a band of n columns (for the VNNI kernels where installed), rounded up to 64.
      */
     public static long convWorkspaceBytes(int n, int k, int ocg) {
-        long c = VectorKernels.VNNI_GEMM != null ? VnniGemm.cBytes(ocg, n) : workspaceBytes(0, 0, ocg, n);
+        long c = VectorKernels.VNNI_GEMM != null ? VnniGemm.cBytes(ocg, n) + VnniGemm.poolBytes(ocg, n)
+                : workspaceBytes(0, 0, ocg, n);
         return (bandBytes(n, k) + c + 63) & ~63L;
     }
 

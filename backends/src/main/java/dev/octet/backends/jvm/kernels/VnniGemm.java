@@ -2,6 +2,10 @@ package dev.octet.backends.jvm.kernels;
 
 import static dev.octet.backends.jvm.kernels.X86Encoder.R10;
 import static dev.octet.backends.jvm.kernels.X86Encoder.R11;
+import static dev.octet.backends.jvm.kernels.X86Encoder.R12;
+import static dev.octet.backends.jvm.kernels.X86Encoder.R13;
+import static dev.octet.backends.jvm.kernels.X86Encoder.R14;
+import static dev.octet.backends.jvm.kernels.X86Encoder.R15;
 import static dev.octet.backends.jvm.kernels.X86Encoder.R8;
 import static dev.octet.backends.jvm.kernels.X86Encoder.R9;
 import static dev.octet.backends.jvm.kernels.X86Encoder.RAX;
@@ -52,6 +56,24 @@ public final class VnniGemm {
     public static final int MATMUL_OFFSET = KERNEL_BYTES;
     public static final int GEMV_OFFSET = 2 * KERNEL_BYTES;
     public static final int PACK_OFFSET = 3 * KERNEL_BYTES;
+    public static final int POOL_OFFSET = 4 * KERNEL_BYTES;
+    /**
+     * The pooling kernel's parameter block ({@link #poolKernel}): longs of channels, pooled rows, 8-output groups
+     * per row less one, bytes from a convolution row to the next, from a pooled row's first convolution row to the
+     * next pair's, and from one pooled output row to the next; int32 opmasks of the last group and of a whole one;
+     * then per channel {@link #POOL_ENTRY} bytes: the correction, the bias (int32 each), the address of its first
+     * convolution row (long).
+     */
+    public static final int POOL_CHANNELS = 0;
+    public static final int POOL_ROWS = 8;
+    public static final int POOL_GROUPS = 16;
+    public static final int POOL_PAIR = 24;
+    public static final int POOL_SOURCE_ROW = 32;
+    public static final int POOL_OUT_ROW = 40;
+    public static final int POOL_TAIL_MASK = 48;
+    public static final int POOL_FULL_MASK = 52;
+    public static final int POOL_TABLE = 64;
+    public static final int POOL_ENTRY = 16;
     /** Kernel forms: signed A with row starting values and unsigned B (convolutions), or the other way round. */
     public static final int FORM_CONV = 0;
     public static final int FORM_MATMUL = 1;
@@ -65,11 +87,12 @@ public final class VnniGemm {
             if (!enabled || !ExecutableMemory.usable("avx512f") || !ExecutableMemory.usable("avx512_vnni")) {
                 return null;
             }
-            byte[] code = new byte[4 * KERNEL_BYTES];
+            byte[] code = new byte[5 * KERNEL_BYTES];
             placeKernel(code, CONV_OFFSET, vnniKernel(FORM_CONV, MR, 1));
             placeKernel(code, MATMUL_OFFSET, vnniKernel(FORM_MATMUL, MR, 1));
             placeKernel(code, GEMV_OFFSET, vnniKernel(FORM_MATMUL, 1, GEMV_UNROLL));
             placeKernel(code, PACK_OFFSET, panelPackKernel());
+            placeKernel(code, POOL_OFFSET, poolKernel());
             return ExecutableMemory.install(code);
         } catch (Throwable e) {
             return null;
@@ -260,6 +283,90 @@ public final class VnniGemm {
         pos = X86Encoder.vzeroupper(code, pos);
         pos = X86Encoder.ret(code, pos);
         return Arrays.copyOf(code, pos);
+    }
+
+    /**
+     * A kernel for the 2x2, stride-2 max pooling of convolution rows in native memory (C as it leaves the GEMM),
+     * System V arguments: rdi = the parameter block ({@link #POOL_CHANNELS} ...), rsi = the output: per channel its
+     * pooled rows of int32, contiguous. Per 8 outputs: the two rows' 16 values less the correction, their lane-wise
+     * max, the max of each lane pair ({@code vpshufd} swaps neighbours), plus the bias; {@code vpmovqd} keeps the
+     * even lanes, one per window, storing the last group of a row under the tail mask. Each row is read for 16
+     * values a group, past the window (the values past it are dropped). The graph's arithmetic: the correction
+     * comes off each value before the max, and the bias is added after, both wrapping. Saves and restores rbx, rbp
+     * and r12-r15.
+     */
+    public static byte[] poolKernel() {
+        byte[] code = new byte[KERNEL_BYTES];
+        int pos = 0;
+        int[] saved = {RBX, RBP, R12, R13, R14, R15};
+        for (int r : saved) {
+            pos = X86Encoder.push(code, pos, r);
+        }
+        pos = X86Encoder.movLoad(code, pos, R14, RDI, POOL_CHANNELS);
+        pos = X86Encoder.movLoad(code, pos, R13, RDI, POOL_ROWS);
+        pos = X86Encoder.movLoad(code, pos, R12, RDI, POOL_GROUPS);
+        pos = X86Encoder.movLoad(code, pos, R8, RDI, POOL_PAIR);
+        pos = X86Encoder.movLoad(code, pos, R9, RDI, POOL_SOURCE_ROW);
+        pos = X86Encoder.movLoad(code, pos, RDX, RDI, POOL_OUT_ROW);
+        pos = X86Encoder.kmovwLoad(code, pos, 1, RDI, POOL_FULL_MASK);
+        pos = X86Encoder.kmovwLoad(code, pos, 2, RDI, POOL_TAIL_MASK);
+        pos = X86Encoder.mov(code, pos, R15, RDI);
+        pos = X86Encoder.addImm8(code, pos, R15, POOL_TABLE);
+        pos = X86Encoder.mov(code, pos, R11, RSI);
+        int channel = pos;
+        pos = X86Encoder.vpbroadcastdZmm(code, pos, 30, R15, -1, 1, 0);
+        pos = X86Encoder.vpbroadcastdZmm(code, pos, 31, R15, -1, 1, 4);
+        pos = X86Encoder.movLoad(code, pos, R10, R15, 8);
+        pos = X86Encoder.mov(code, pos, RBP, R13);
+        int row = pos;
+        pos = X86Encoder.mov(code, pos, RAX, R10);
+        pos = X86Encoder.mov(code, pos, RBX, R11);
+        pos = X86Encoder.mov(code, pos, RCX, R12);
+        pos = X86Encoder.test(code, pos, RCX);
+        int skip = pos;
+        pos = X86Encoder.jz(code, pos, pos); // patched below: to the last group
+        int whole = pos;
+        pos = poolGroup(code, pos, 1);
+        pos = X86Encoder.addImm8(code, pos, RAX, 64);
+        pos = X86Encoder.addImm8(code, pos, RBX, 32);
+        pos = X86Encoder.dec(code, pos, RCX);
+        pos = X86Encoder.jnz(code, pos, whole);
+        X86Encoder.jz(code, skip, pos);
+        pos = poolGroup(code, pos, 2);
+        pos = X86Encoder.add(code, pos, R10, R9);
+        pos = X86Encoder.add(code, pos, R11, RDX);
+        pos = X86Encoder.dec(code, pos, RBP);
+        pos = X86Encoder.jnz(code, pos, row);
+        pos = X86Encoder.addImm8(code, pos, R15, POOL_ENTRY);
+        pos = X86Encoder.dec(code, pos, R14);
+        pos = X86Encoder.jnz(code, pos, channel);
+        for (int i = saved.length - 1; i >= 0; i--) {
+            pos = X86Encoder.pop(code, pos, saved[i]);
+        }
+        pos = X86Encoder.vzeroupper(code, pos);
+        pos = X86Encoder.ret(code, pos);
+        return Arrays.copyOf(code, pos);
+    }
+
+    /** Eight pooled outputs at [rbx] (under opmask k) from the rows at [rax] and [rax + r8]. */
+    private static int poolGroup(byte[] code, int pos, int k) {
+        pos = X86Encoder.vmovdqu32Load(code, pos, 0, RAX, 0);
+        pos = X86Encoder.vmovdqu32Load(code, pos, 1, RAX, R8, 0);
+        pos = X86Encoder.vpsubdZmm(code, pos, 0, 0, 30);
+        pos = X86Encoder.vpsubdZmm(code, pos, 1, 1, 30);
+        pos = X86Encoder.vpmaxsd(code, pos, 0, 0, 1);
+        pos = X86Encoder.vpshufdZmm(code, pos, 1, 0, 0xB1);
+        pos = X86Encoder.vpmaxsd(code, pos, 0, 0, 1);
+        pos = X86Encoder.vpadddZmm(code, pos, 0, 0, 31);
+        return X86Encoder.vpmovqdStore(code, pos, RBX, 0, 0, k);
+    }
+
+    /**
+     * Native bytes the pooling of a band needs after C ({@link #cBytes}(ocg, n)): slack for the reads past the last
+     * window, the parameter block, and the pooled output (a quarter of C at most).
+     */
+    public static long poolBytes(int ocg, int n) {
+        return 64 + POOL_TABLE + (long) POOL_ENTRY * ocg + cBytes(ocg, n) / 4 + 64;
     }
 
     /** B's columns in native memory: n rounded up to whole panels. */

@@ -23,6 +23,10 @@ public final class X86Encoder {
     public static final int R9 = 9;
     public static final int R10 = 10;
     public static final int R11 = 11;
+    public static final int R12 = 12;
+    public static final int R13 = 13;
+    public static final int R14 = 14;
+    public static final int R15 = 15;
 
     /** VEX opcode maps and implied prefixes. */
     private static final int MAP_0F = 1;
@@ -141,9 +145,51 @@ public final class X86Encoder {
 
     /** {@code vmovdqu32 zmm, [base + disp]} (AVX-512). */
     public static int vmovdqu32Load(byte[] code, int pos, int zmm, int base, int disp) {
-        pos = evex(code, pos, MAP_0F, PP_F3, zmm, 0, base, 0, false);
+        return vmovdqu32Load(code, pos, zmm, base, -1, disp);
+    }
+
+    /** {@code vmovdqu32 zmm, [base + index + disp]} (AVX-512; index -1: none). */
+    public static int vmovdqu32Load(byte[] code, int pos, int zmm, int base, int index, int disp) {
+        pos = evex(code, pos, MAP_0F, PP_F3, zmm, 0, base, Math.max(index, 0), false);
         code[pos++] = 0x6F;
-        return evexMemory(code, pos, zmm, base, -1, 1, disp, 64);
+        return evexMemory(code, pos, zmm, base, index, 1, disp, 64);
+    }
+
+    /** {@code vpsubd dst, a, b} on zmm registers. */
+    public static int vpsubdZmm(byte[] code, int pos, int dst, int a, int b) {
+        return evexRegisters(code, pos, MAP_0F, 0xFA, dst, a, b);
+    }
+
+    /** {@code vpmaxsd dst, a, b} on zmm registers: the signed int32 maximum per lane. */
+    public static int vpmaxsd(byte[] code, int pos, int dst, int a, int b) {
+        return evexRegisters(code, pos, MAP_0F38, 0x3D, dst, a, b);
+    }
+
+    /** {@code vpshufd dst, src, imm} on zmm registers: int32 lanes permuted within each 128-bit block. */
+    public static int vpshufdZmm(byte[] code, int pos, int dst, int src, int imm) {
+        pos = evex(code, pos, MAP_0F, PP_66, dst, 0, src, src >> 4 << 3, false);
+        code[pos++] = 0x70;
+        pos = registers(code, pos, dst, src);
+        code[pos++] = (byte) imm;
+        return pos;
+    }
+
+    /**
+     * {@code vpmovqd [base + disp] {k}, zmm}: the low int32 of each of zmm's eight int64 lanes, stored where opmask
+     * register k (1-7) has its bit set.
+     */
+    public static int vpmovqdStore(byte[] code, int pos, int base, int disp, int zmm, int k) {
+        pos = evex(code, pos, MAP_0F38, PP_F3, zmm, 0, base, 0, false);
+        code[pos - 1] |= (byte) k;
+        code[pos++] = 0x35;
+        return evexMemory(code, pos, zmm, base, -1, 1, disp, 32);
+    }
+
+    /** {@code kmovw k, word [base + disp]}: opmask register k from memory. */
+    public static int kmovwLoad(byte[] code, int pos, int k, int base, int disp) {
+        pos = vex(code, pos, MAP_0F, 0, false, k, 0, base);
+        code[pos++] = (byte) 0x90;
+        return memory(code, pos, k, base, disp);
     }
 
     /** {@code vmovdqu32 [base + disp], zmm} (AVX-512). */
@@ -245,6 +291,18 @@ public final class X86Encoder {
     public static int jnz(byte[] code, int pos, int target) {
         code[pos++] = 0x0F;
         code[pos++] = (byte) 0x85;
+        return int32(code, pos, target - (pos + 4));
+    }
+
+    /** {@code test reg, reg} (64-bit): sets ZF when reg is 0. */
+    public static int test(byte[] code, int pos, int reg) {
+        return rexRegisters(code, pos, 0x85, reg, reg);
+    }
+
+    /** {@code jz target} with a 32-bit displacement (a forward target may be patched by writing it again). */
+    public static int jz(byte[] code, int pos, int target) {
+        code[pos++] = 0x0F;
+        code[pos++] = (byte) 0x84;
         return int32(code, pos, target - (pos + 4));
     }
 

@@ -147,6 +147,58 @@ class VnniGemmTest {
     }
 
     /**
+     * The pooling kernel over convolution rows in native memory: 2x2 windows, stride 2, rows of odd and even
+     * widths (the last group of a row under the tail mask), several channels each with its correction and bias,
+     * values that wrap when the correction comes off (as the graph's int32 Sub does); output in guarded memory,
+     * so a store past the last pooled row crashes.
+     */
+    @Test
+    void poolKernelMatchesTheWindowsMax() throws Throwable {
+        SplittableRandom rng = new SplittableRandom(25);
+        for (int pow : new int[] {1, 7, 8, 9, 14, 17}) {
+            for (int ow : new int[] {2 * pow, 2 * pow + 1}) {
+                int rows = 3;
+                int channels = 4;
+                int nb = 2 * rows * ow + 5; // a channel's C row, as the GEMM leaves it
+                int[] conv = rng.ints(channels * nb + 64, Integer.MIN_VALUE, Integer.MAX_VALUE).toArray();
+                int[] corr = {0, 1 << 30, -12345, Integer.MIN_VALUE};
+                int[] bias = {0, 7, -1 << 31, 99};
+                MemorySegment c = guarded(4L * conv.length);
+                MemorySegment.copy(conv, 0, c, ValueLayout.JAVA_INT, 0, conv.length);
+                MemorySegment block = guarded(VnniGemm.POOL_TABLE + (long) VnniGemm.POOL_ENTRY * channels);
+                block.set(ValueLayout.JAVA_LONG, VnniGemm.POOL_CHANNELS, channels);
+                block.set(ValueLayout.JAVA_LONG, VnniGemm.POOL_ROWS, rows);
+                block.set(ValueLayout.JAVA_LONG, VnniGemm.POOL_GROUPS, (pow + 7) / 8 - 1);
+                block.set(ValueLayout.JAVA_LONG, VnniGemm.POOL_PAIR, 4L * ow);
+                block.set(ValueLayout.JAVA_LONG, VnniGemm.POOL_SOURCE_ROW, 8L * ow);
+                block.set(ValueLayout.JAVA_LONG, VnniGemm.POOL_OUT_ROW, 4L * pow);
+                block.set(ValueLayout.JAVA_INT, VnniGemm.POOL_TAIL_MASK, pow % 8 == 0 ? 0xFF : (1 << pow % 8) - 1);
+                block.set(ValueLayout.JAVA_INT, VnniGemm.POOL_FULL_MASK, 0xFF);
+                for (int r = 0; r < channels; r++) {
+                    long entry = VnniGemm.POOL_TABLE + (long) VnniGemm.POOL_ENTRY * r;
+                    block.set(ValueLayout.JAVA_INT, entry, corr[r]);
+                    block.set(ValueLayout.JAVA_INT, entry + 4, bias[r]);
+                    block.set(ValueLayout.JAVA_LONG, entry + 8, c.address() + 4L * r * nb);
+                }
+                MemorySegment out = guarded(4L * channels * rows * pow);
+                VectorKernels.avx2Call(VectorKernels.VNNI_POOL, block.address(), out.address(), 0, 0, 0, 0);
+                for (int r = 0; r < channels; r++) {
+                    for (int py = 0; py < rows; py++) {
+                        for (int px = 0; px < pow; px++) {
+                            int at = r * nb + 2 * py * ow + 2 * px;
+                            int m = Math.max(Math.max(conv[at] - corr[r], conv[at + 1] - corr[r]),
+                                    Math.max(conv[at + ow] - corr[r], conv[at + ow + 1] - corr[r]));
+                            assertEquals(m + bias[r], out.getAtIndex(ValueLayout.JAVA_INT,
+                                    ((long) r * rows + py) * pow + px), "pow " + pow + " ow " + ow + " channel " + r
+                                            + " [" + py + "," + px + "]");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Through {@link VectorKernels#gemmU8S8}: batches on the 6-row kernel, one to three rows on the one-row kernel,
      * odd shapes, int8 and uint8 activations at their extremes, with and without the zero-point correction.
      */

@@ -158,6 +158,48 @@ class X86EncoderTest {
                 of("mov rbx, rsi", "4889f3", (c, p) -> X86Encoder.mov(c, p, X86Encoder.RBX, RSI)),
                 of("vmovdqu xmm0, xmmword ptr [rbx + 16]", "c5fa6f4310",
                         (c, p) -> X86Encoder.vmovdquLoadXmm(c, p, 0, X86Encoder.RBX, 16)),
+                of("vpsubd zmm0, zmm0, zmm30", "62917d48fac6",
+                        (c, p) -> X86Encoder.vpsubdZmm(c, p, 0, 0, 30)),
+                of("vpsubd zmm1, zmm17, zmm2", "62f17540faca",
+                        (c, p) -> X86Encoder.vpsubdZmm(c, p, 1, 17, 2)),
+                of("vpmaxsd zmm0, zmm0, zmm1", "62f27d483dc1",
+                        (c, p) -> X86Encoder.vpmaxsd(c, p, 0, 0, 1)),
+                of("vpmaxsd zmm20, zmm3, zmm29", "628265483de5",
+                        (c, p) -> X86Encoder.vpmaxsd(c, p, 20, 3, 29)),
+                of("vpshufd zmm1, zmm0, 177", "62f17d4870c8b1",
+                        (c, p) -> X86Encoder.vpshufdZmm(c, p, 1, 0, 0xB1)),
+                of("vpshufd zmm21, zmm9, 177", "62c17d4870e9b1",
+                        (c, p) -> X86Encoder.vpshufdZmm(c, p, 21, 9, 0xB1)),
+                of("vpmovqd ymmword ptr [rbx] {k1}, zmm0", "62f27e493503",
+                        (c, p) -> X86Encoder.vpmovqdStore(c, p, X86Encoder.RBX, 0, 0, 1)),
+                of("vpmovqd ymmword ptr [rbx + 32] {k2}, zmm17", "62e27e4a354b01",
+                        (c, p) -> X86Encoder.vpmovqdStore(c, p, X86Encoder.RBX, 32, 17, 2)),
+                of("vpmovqd ymmword ptr [r11 + 100] {k1}, zmm3", "62d27e49359b64000000",
+                        (c, p) -> X86Encoder.vpmovqdStore(c, p, R11, 100, 3, 1)),
+                of("kmovw k1, word ptr [rdi + 52]", "c5f8904f34",
+                        (c, p) -> X86Encoder.kmovwLoad(c, p, 1, RDI, 52)),
+                of("kmovw k2, word ptr [r15 + 48]", "c4c178905730",
+                        (c, p) -> X86Encoder.kmovwLoad(c, p, 2, X86Encoder.R15, 48)),
+                of("vmovdqu32 zmm1, zmmword ptr [rax + r8]", "62b17e486f0c00",
+                        (c, p) -> X86Encoder.vmovdqu32Load(c, p, 1, RAX, R8, 0)),
+                of("vmovdqu32 zmm0, zmmword ptr [rax + r8 + 64]", "62b17e486f440001",
+                        (c, p) -> X86Encoder.vmovdqu32Load(c, p, 0, RAX, R8, 64)),
+                of("vpbroadcastd zmm31, dword ptr [r15 + 4]", "62427d48587f01",
+                        (c, p) -> X86Encoder.vpbroadcastdZmm(c, p, 31, X86Encoder.R15, -1, 1, 4)),
+                of("mov r10, qword ptr [r15 + 8]", "4d8b5708",
+                        (c, p) -> X86Encoder.movLoad(c, p, R10, X86Encoder.R15, 8)),
+                of("push r12", "4154",
+                        (c, p) -> X86Encoder.push(c, p, X86Encoder.R12)),
+                of("pop r14", "415e",
+                        (c, p) -> X86Encoder.pop(c, p, X86Encoder.R14)),
+                of("mov rbp, r13", "4c89ed",
+                        (c, p) -> X86Encoder.mov(c, p, X86Encoder.RBP, X86Encoder.R13)),
+                of("mov r13, qword ptr [rdi + 8]", "4c8b6f08",
+                        (c, p) -> X86Encoder.movLoad(c, p, X86Encoder.R13, RDI, 8)),
+                of("add r15, 16", "4983c710",
+                        (c, p) -> X86Encoder.addImm8(c, p, X86Encoder.R15, 16)),
+                of("test rcx, rcx", "4885c9", (c, p) -> X86Encoder.test(c, p, RCX)),
+                of("test r12, r12", "4d85e4", (c, p) -> X86Encoder.test(c, p, X86Encoder.R12)),
                 of("vzeroupper", "c5f877", X86Encoder::vzeroupper),
                 of("ret", "c3", X86Encoder::ret));
     }
@@ -182,6 +224,14 @@ class X86EncoderTest {
         int end = X86Encoder.jnz(code, 10, 4);
         // 0F 85 rel32: rel = 4 - 16 = -12.
         assertEquals("0f85f4ffffff", HexFormat.of().formatHex(code, 10, end));
+    }
+
+    @Test
+    void jumpsForwardWhenZero() {
+        byte[] code = new byte[32];
+        int end = X86Encoder.jz(code, 2, 20);
+        // 0F 84 rel32: rel = 20 - 8 = 12.
+        assertEquals("0f840c000000", HexFormat.of().formatHex(code, 2, end));
     }
 
     @Test
