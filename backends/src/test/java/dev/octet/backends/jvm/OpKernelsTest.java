@@ -97,6 +97,42 @@ class OpKernelsTest {
                   %y = DequantizeLinear(%q, %s2, %z2) : f32[N,7,8,8]
                   return %y
                 }""", 3, true));
+        // DequantizeLinear per channel, of int8 (zero points at the extremes) and of int32 accumulators, rows of 17
+        // (a vector and a tail).
+        out.add(Arguments.of("DequantizeLinear per channel of int8", """
+                graph @g(%x: f32[N,5,17]) {
+                  %s = Constant() {value = dense<f32[], [0.05]>} : f32[]
+                  %zp = Constant() {value = dense<i8[], [-3]>} : i8[]
+                  %xq = QuantizeLinear(%x, %s, %zp) : i8[N,5,17]
+                  %s2 = Constant() {value = dense<f32[5], [0.5, 0.25, 0.125, 2.0, 0.3]>} : f32[5]
+                  %z2 = Constant() {value = dense<i8[5], [0, -128, 127, 5, -7]>} : i8[5]
+                  %y = DequantizeLinear(%xq, %s2, %z2) {axis = 1} : f32[N,5,17]
+                  return %y
+                }""", 3, true));
+        out.add(Arguments.of("DequantizeLinear per channel of int32", """
+                graph @g(%x: f32[N,17]) {
+                  %s = Constant() {value = dense<f32[], [0.05]>} : f32[]
+                  %zp = Constant() {value = dense<i8[], [-3]>} : i8[]
+                  %xq = QuantizeLinear(%x, %s, %zp) : i8[N,17]
+                  %w = Constant() {value = random<i8[17,19], 4>} : i8[17,19]
+                  %acc = MatMulInteger(%xq, %w, %zp) : i32[N,19]
+                  %s3 = Constant() {value = dense<f32[19], [0.001, 0.002, 0.5, 0.003, 0.07, 1.0, 0.25, 0.01, 0.125, 3.0, 0.004, 0.9, 0.06, 0.0005, 2.5, 0.3, 0.02, 0.11, 0.7]>} : f32[19]
+                  %z3 = Constant() {value = dense<i32[19], [0, 2147483647, -2147483648, 5, -9, 0, -100, 7, 0, 1, -1, 0, -300, 12, 0, -14, 15, 16, -17]>} : i32[19]
+                  %y = DequantizeLinear(%acc, %s3, %z3) {axis = 1} : f32[N,19]
+                  return %y
+                }""", 3, true));
+        out.add(Arguments.of("DequantizeLinear per tensor of int32", """
+                graph @g(%x: f32[N,17]) {
+                  %s = Constant() {value = dense<f32[], [0.05]>} : f32[]
+                  %zp = Constant() {value = dense<i8[], [-3]>} : i8[]
+                  %xq = QuantizeLinear(%x, %s, %zp) : i8[N,17]
+                  %w = Constant() {value = random<i8[17,37], 4>} : i8[17,37]
+                  %acc = MatMulInteger(%xq, %w, %zp) : i32[N,37]
+                  %s3 = Constant() {value = dense<f32[], [0.0013]>} : f32[]
+                  %z3 = Constant() {value = dense<i32[], [0]>} : i32[]
+                  %y = DequantizeLinear(%acc, %s3, %z3) : f32[N,37]
+                  return %y
+                }""", 3, true));
         // Pooling: windows cut by padding on every side, strides, dilation; float, uint8 and int32. Each row: kh, kw,
         // stride h, stride w, pads top, left, bottom, right, dilation h, dilation w, kind (0 max, 1 average,
         // 2 average counting padding).

@@ -870,7 +870,7 @@ public final class ScalarKernels {
                 int z = zp[zo + c];
                 for (int e = 0; e < inner; e++, i++) {
                     int v = x instanceof int[] xi ? xi[xo + i] : (int) load(x, xo + i, unsigned);
-                    y[yo + i] = (float) (v - z) * s;
+                    y[yo + i] = (float) ((long) v - z) * s; // int32 x - zp may leave the int range
                 }
             }
         }

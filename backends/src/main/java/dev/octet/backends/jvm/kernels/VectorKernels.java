@@ -1582,6 +1582,48 @@ public final class VectorKernels {
         }
     }
 
+    /**
+     * {@link ScalarKernels#dequantize}: y = (x - zp) * scale per channel of [outer, channels, inner], (u)int8 or
+     * int32 x; x - zp is an exact integer in float for bytes; int32 x goes through lanes where zp is 0 (the
+     * accumulators' usual case), else the scalar way (x - zp can leave the int range).
+     */
+    public static void dequantize(Object x, int xo, boolean unsigned, float[] y, int yo, int outer, int channels,
+            int inner, float[] scale, int so, int[] zp, int zo) {
+        byte[] xb = x instanceof byte[] b ? b : null;
+        int[] xi = xb == null ? (int[]) x : null;
+        int mask = unsigned ? 0xFF : -1;
+        int i = 0;
+        for (int o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                float s = scale[so + c];
+                int z = zp[zo + c];
+                int e = 0;
+                if (xb != null) {
+                    for (; e + LANE_BYTES.length() <= inner; e += L) {
+                        FloatVector v = (FloatVector) ByteVector.fromArray(LANE_BYTES, xb, xo + i + e)
+                                .convertShape(VectorOperators.B2F, FS, 0);
+                        if (unsigned) {
+                            v = v.add(256f, v.compare(VectorOperators.LT, 0f));
+                        }
+                        v.sub((float) z).mul(s).intoArray(y, yo + i + e);
+                    }
+                    for (; e < inner; e++) {
+                        y[yo + i + e] = (float) ((xb[xo + i + e] & mask) - z) * s;
+                    }
+                } else {
+                    for (; z == 0 && e + L <= inner; e += L) {
+                        ((FloatVector) IntVector.fromArray(IS, xi, xo + i + e).convert(VectorOperators.I2F, 0))
+                                .mul(s).intoArray(y, yo + i + e);
+                    }
+                    for (; e < inner; e++) {
+                        y[yo + i + e] = (float) ((long) xi[xo + i + e] - z) * s;
+                    }
+                }
+                i += inner;
+            }
+        }
+    }
+
     /** y = x as floats, n values; bytes read as uint8 when {@code unsigned} (sign-extended, then + 256 if < 0). */
     public static void bytesToFloats(byte[] x, int xo, boolean unsigned, float[] y, int yo, int n) {
         int i = 0;
