@@ -486,7 +486,9 @@ public final class Avx2Gemm {
                     }
                     long a = weights.address() + g * perGroup;
                     if (vnni) {
-                        VnniGemm.convTiles(a, ws.address(), ocg, n, k, ws.address() + cOffset);
+                        VnniGemm.panelTiles(VectorKernels.VNNI_CONV, a, ws.address(),
+                                (long) VnniGemm.QUAD_BYTES * VnniGemm.quads(k), ocg, n, VnniGemm.quads(k),
+                                ws.address() + cOffset);
                     } else {
                         tiles(a, ws.address(), ocg, n, k, ws.address() + cOffset);
                     }

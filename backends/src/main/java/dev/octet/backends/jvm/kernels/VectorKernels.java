@@ -98,8 +98,6 @@ public final class VectorKernels {
     static final MemorySegment VNNI_GEMV = VNNI_GEMM == null ? null : VNNI_GEMM.asSlice(VnniGemm.GEMV_OFFSET);
     static final MemorySegment VNNI_PACK = VNNI_GEMM == null ? null : VNNI_GEMM.asSlice(VnniGemm.PACK_OFFSET);
     static final MemorySegment VNNI_POOL = VNNI_GEMM == null ? null : VNNI_GEMM.asSlice(VnniGemm.POOL_OFFSET);
-    static final MemorySegment VNNI_CONV_ADD = VNNI_GEMM == null ? null
-            : VNNI_GEMM.asSlice(VnniGemm.CONV_ADD_OFFSET);
     static final MethodHandle AVX2_CALL = AVX2_GEMM == null ? null : Avx2Gemm.downcall();
     /** Each thread's native memory for the micro-kernels' operands. */
     static final ThreadLocal<MemorySegment> AVX2_WORKSPACE = new ThreadLocal<>();

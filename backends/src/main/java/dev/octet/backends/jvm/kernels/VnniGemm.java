@@ -77,15 +77,6 @@ public final class VnniGemm {
     /** Kernel forms: signed A with row starting values and unsigned B (convolutions), or the other way round. */
     public static final int FORM_CONV = 0;
     public static final int FORM_MATMUL = 1;
-    /** {@link #FORM_CONV} adding to C (a later K block of a convolution) instead of starting from A's values. */
-    public static final int FORM_CONV_ADD = 2;
-    public static final int CONV_ADD_OFFSET = 5 * KERNEL_BYTES;
-    /**
-     * k-quads of a convolution's K block: its panel share, 128 x 256 bytes = 32 KiB, stays in L1 (48 KiB here)
-     * while every row block reads it; a whole panel of ResNet-18's deep layers (up to 576 quads, 147 KiB) came
-     * from L2 for every six rows.
-     */
-    public static final int KC = 128;
 
     private VnniGemm() {
     }
@@ -96,13 +87,12 @@ public final class VnniGemm {
             if (!enabled || !ExecutableMemory.usable("avx512f") || !ExecutableMemory.usable("avx512_vnni")) {
                 return null;
             }
-            byte[] code = new byte[6 * KERNEL_BYTES];
+            byte[] code = new byte[5 * KERNEL_BYTES];
             placeKernel(code, CONV_OFFSET, vnniKernel(FORM_CONV, MR, 1));
             placeKernel(code, MATMUL_OFFSET, vnniKernel(FORM_MATMUL, MR, 1));
             placeKernel(code, GEMV_OFFSET, vnniKernel(FORM_MATMUL, 1, GEMV_UNROLL));
             placeKernel(code, PACK_OFFSET, panelPackKernel());
             placeKernel(code, POOL_OFFSET, poolKernel());
-            placeKernel(code, CONV_ADD_OFFSET, vnniKernel(FORM_CONV_ADD, MR, 1));
             return ExecutableMemory.install(code);
         } catch (Throwable e) {
             return null;
@@ -123,16 +113,14 @@ public final class VnniGemm {
      * row stride in bytes, r9 = row blocks (at least 1): A and C move on by {@code rows} rows per block. C is
      * stored, not accumulated. Per k-quad: four panel vectors, one broadcast per row, four {@code vpdpbusd} per
      * row; {@code unroll} > 1 keeps that many sets of accumulators (a one-row kernel has too few to hide the
-     * instruction's latency), summed at the end. {@link #FORM_CONV_ADD} lays A out as {@link #FORM_CONV} does (its
-     * starting values unread) and starts from C's values: a later K block. Caller-saved registers only: no frame.
+     * instruction's latency), summed at the end. Caller-saved registers only: no frame.
      */
     public static byte[] vnniKernel(int form, int rows, int unroll) {
         int vectors = PANEL / 16;
         if (rows * vectors * unroll > 24) {
             throw new IllegalArgumentException(rows + " rows x " + unroll + " need more than 24 accumulators");
         }
-        boolean conv = form != FORM_MATMUL;
-        boolean add = form == FORM_CONV_ADD;
+        boolean conv = form == FORM_CONV;
         int lead = conv ? 4 : 0; // bytes before a row's first k-quad
         int panelLead = conv ? 0 : QUAD_BYTES; // bytes before the panel's first k-quad
         byte[] code = new byte[KERNEL_BYTES];
@@ -152,15 +140,10 @@ public final class VnniGemm {
             pos = X86Encoder.add(code, pos, R11, RAX);
             pos = X86Encoder.add(code, pos, R11, RDI);
         }
-        if (add) {
-            pos = X86Encoder.mov(code, pos, RCX, RDX); // C's row being read (rcx is set again below)
-        }
         for (int r = 0; r < rows; r++) {
             for (int v = 0; v < vectors; v++) {
                 int acc = accumulator(r, v, 0, rows);
-                if (add) {
-                    pos = X86Encoder.vmovdqu32Load(code, pos, acc, RCX, 64 * v);
-                } else if (conv) {
+                if (conv) {
                     pos = rowOperand(code, pos, acc, r, 0);
                 } else {
                     pos = X86Encoder.vmovdqu32Load(code, pos, acc, R10, 64 * v);
@@ -169,9 +152,6 @@ public final class VnniGemm {
                     int other = accumulator(r, v, u, rows);
                     pos = X86Encoder.vpxord(code, pos, other, other, other);
                 }
-            }
-            if (add) {
-                pos = X86Encoder.add(code, pos, RCX, R8);
             }
         }
         if (lead > 0) {
@@ -414,26 +394,15 @@ public final class VnniGemm {
         return 4L * ((m + MR - 1) / MR * MR) * panelColumns(n);
     }
 
-    /** Bytes of one group's packed convolution weights: per K block, whole row blocks of (starting value, k-quads). */
+    /** Bytes of one group's packed convolution weights: whole row blocks of (starting value, k-quads). */
     public static long convWeightBytes(int ocg, int k) {
-        return 4L * ((ocg + MR - 1) / MR * MR) * (quads(k) + blocks(k));
-    }
-
-    /** K blocks of {@link #KC} k-quads (the last one shorter). */
-    public static int blocks(int k) {
-        return (quads(k) + KC - 1) / KC;
-    }
-
-    /** Where K block j of a group's packed convolution weights starts, in bytes. */
-    private static long blockOffset(int ocg, int j) {
-        return 4L * ((ocg + MR - 1) / MR * MR) * ((long) j * (KC + 1));
+        return 4L * ((ocg + MR - 1) / MR * MR) * (quads(k) + 1);
     }
 
     /**
-     * A convolution's int8 weights [groups * ocg, k] packed as A into new native memory: per group and K block of
-     * {@link #KC} k-quads, rows of (the starting value, then the block's k-quads, zero past k), in whole row blocks
-     * (rows past ocg zero). The first block's starting value undoes the +128 of int8 activations: -128 times the
-     * row's sum; 0 for uint8 activations (the later blocks' are not read).
+     * A convolution's int8 weights [groups * ocg, k] packed as A into new native memory: per group, rows of (the
+     * starting value, then ceil(k/4) k-quads, zero past k), in whole row blocks (rows past ocg zero). The starting
+     * value undoes the +128 of int8 activations: -128 times the row's sum; 0 for uint8 activations.
      */
     public static MemorySegment packConvWeights(byte[] w, int wo, int groups, int ocg, int k, boolean unsigned) {
         int kq = quads(k);
@@ -441,40 +410,17 @@ public final class VnniGemm {
         MemorySegment packed = Arena.ofAuto().allocate(groups * perGroup, 64);
         for (int g = 0; g < groups; g++) {
             for (int r = 0; r < ocg; r++) {
+                long row = g * perGroup + 4L * r * (kq + 1);
                 int from = wo + (g * ocg + r) * k;
                 int sum = 0;
                 for (int p = 0; p < k; p++) {
-                    int j = p / 4 / KC;
-                    int blockQuads = Math.min(KC, kq - j * KC);
-                    long row = g * perGroup + blockOffset(ocg, j) + 4L * r * (blockQuads + 1);
-                    packed.set(ValueLayout.JAVA_BYTE, row + 4 + (p - 4 * KC * j), w[from + p]);
+                    packed.set(ValueLayout.JAVA_BYTE, row + 4 + p, w[from + p]);
                     sum += w[from + p];
                 }
-                packed.set(ValueLayout.JAVA_INT, g * perGroup + 4L * r * (Math.min(KC, kq) + 1),
-                        unsigned ? 0 : -128 * sum);
+                packed.set(ValueLayout.JAVA_INT, row, unsigned ? 0 : -128 * sum);
             }
         }
         return packed;
-    }
-
-    /**
-     * Native C at address {@code c} (rows of {@link #panelColumns}(n) ints, whole row blocks) = one group's packed
-     * convolution weights at {@code a} (m rows) * the band's panels at {@code b}: per panel, one call per K block,
-     * the first from the weights' starting values ({@link #CONV_OFFSET}), the others adding to C
-     * ({@link #CONV_ADD_OFFSET}).
-     */
-    static void convTiles(long a, long b, int m, int n, int k, long c) {
-        int nb = panelColumns(n);
-        int kq = quads(k);
-        int rowBlocks = (m + MR - 1) / MR;
-        long panelBytes = (long) QUAD_BYTES * kq;
-        for (int col = 0; col < nb; col += PANEL) {
-            for (int j = 0; j * KC < kq; j++) {
-                VectorKernels.avx2Call(j == 0 ? VectorKernels.VNNI_CONV : VectorKernels.VNNI_CONV_ADD,
-                        a + blockOffset(m, j), b + panelBytes * (col / PANEL) + (long) QUAD_BYTES * KC * j,
-                        c + 4L * col, Math.min(KC, kq - j * KC), 4L * nb, rowBlocks);
-            }
-        }
     }
 
     /**
