@@ -449,7 +449,9 @@ public final class Avx2Gemm {
      * {@code pkh > 0}, the max pooling of {@link ScalarKernels#convIntegerMaxPool} (windows no taller than their
      * stride, bands a whole number of strides) and its bias run on each band after one bulk copy out of native
      * memory into {@code acc} (from {@code ao}: (oc / groups) * paddedColumns(band) ints), and y is the pooled
-     * [batch, oc, poh, pow].
+     * [batch, oc, poh, pow]. Where the {@link VnniGemm} kernels are installed they take the same steps in their
+     * layouts (panels of 64 columns, k-quads) and pool 2x2, stride-2 windows in native memory
+     * ({@link #poolNative}).
      */
     public static void conv(byte[] x, int xo, boolean unsigned, MemorySegment weights, int[] y, int yo, int batch,
             int groups, int c, int h, int wd, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oc,
