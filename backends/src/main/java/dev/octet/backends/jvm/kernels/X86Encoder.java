@@ -214,6 +214,18 @@ public final class X86Encoder {
         return evexRegisters(code, pos, MAP_0F38, 0x50, acc, u, s);
     }
 
+    /**
+     * {@code vpdpbusd acc, u, dword [base + index*scale + disp]{1to16}} (index -1: none): the signed operand as one
+     * dword of memory broadcast to every lane (EVEX.b), the form for a signed broadcast row against unsigned
+     * vectors in registers.
+     */
+    public static int vpdpbusdBroadcast(byte[] code, int pos, int acc, int u, int base, int index, int scale,
+            int disp) {
+        pos = evex(code, pos, MAP_0F38, PP_66, acc, u, base, Math.max(index, 0), true);
+        code[pos++] = 0x50;
+        return evexMemory(code, pos, acc, base, index, scale, disp, 4);
+    }
+
     /** {@code vpxord dst, a, b} on zmm registers. */
     public static int vpxord(byte[] code, int pos, int dst, int a, int b) {
         return evexRegisters(code, pos, MAP_0F, 0xEF, dst, a, b);

@@ -200,6 +200,14 @@ class X86EncoderTest {
                         (c, p) -> X86Encoder.addImm8(c, p, X86Encoder.R15, 16)),
                 of("test rcx, rcx", "4885c9", (c, p) -> X86Encoder.test(c, p, RCX)),
                 of("test r12, r12", "4d85e4", (c, p) -> X86Encoder.test(c, p, X86Encoder.R12)),
+                of("vpdpbusd zmm5, zmm24, dword ptr [rsi + 64]{1to16}", "62f23d50506e10",
+                        (c, p) -> X86Encoder.vpdpbusdBroadcast(c, p, 5, 24, RSI, -1, 1, 64)),
+                of("vpdpbusd zmm0, zmm1, dword ptr [rdi]{1to16}", "62f275585007",
+                        (c, p) -> X86Encoder.vpdpbusdBroadcast(c, p, 0, 1, RDI, -1, 1, 0)),
+                of("vpdpbusd zmm17, zmm2, dword ptr [r11 + 2*rax + 4]{1to16}", "62c26d58504c4301",
+                        (c, p) -> X86Encoder.vpdpbusdBroadcast(c, p, 17, 2, R11, RAX, 2, 4)),
+                of("vpdpbusd zmm3, zmm4, dword ptr [rdi + 1000]{1to16}", "62f25d58509fe8030000",
+                        (c, p) -> X86Encoder.vpdpbusdBroadcast(c, p, 3, 4, RDI, -1, 1, 1000)),
                 of("vzeroupper", "c5f877", X86Encoder::vzeroupper),
                 of("ret", "c3", X86Encoder::ret));
     }
