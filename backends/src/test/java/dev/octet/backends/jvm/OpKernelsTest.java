@@ -154,6 +154,15 @@ class OpKernelsTest {
                   %y = MatMul(%x, %t) : f32[N,4,17,17]
                   return %y
                 }""", 3, false));
+        // B one or two vectors wide on every species (8, 16, 32 columns; 4 and 8 are 128-bit's), as attention's
+        // per-head products are: the narrow kernel's rows, B read in place.
+        for (int cols : new int[] {4, 8, 16, 32}) {
+            out.add(Arguments.of("MatMul batched f32, " + cols + " columns", fill("""
+                    graph @g(%x: f32[N,2,{c},{c}]) {
+                      %y = MatMul(%x, %x) : f32[N,2,{c},{c}]
+                      return %y
+                    }""", "c", cols), 3, false));
+        }
         out.add(Arguments.of("Softmax, LayerNormalization, Gelu, ReduceMean, Split, Concat", """
                 graph @g(%x: f32[N,3,1000]) {
                   %s = Softmax(%x) {axis = -1} : f32[N,3,1000]

@@ -439,6 +439,10 @@ public final class VectorKernels {
             }
             return;
         }
+        if (bf != null && !add && (n == L || n == 2 * L) && k <= 256) {
+            gemmNarrow(a, ao, lda, bf, bo, ldb, c, co, ldc, m, n, k);
+            return;
+        }
         int j0 = 0;
         if (bf != null && (m < MR || k <= KC && stripFitsL1(k, ldb))) {
             // Too few rows to repay packing, or a shallow B whose k x NR strip stays in L1 while the row blocks
@@ -465,6 +469,34 @@ public final class VectorKernels {
                     block(a, ao + i * lda + p0, lda, Math.min(MR, m - i), panel, po, kc, c, co + i * ldc + j, ldc,
                             cols, addBlock);
                 }
+            }
+        }
+    }
+
+    /**
+     * C[m,n] = A[m,k] * B[k,n] for B one or two vectors wide and shallow (attention's per-head products, 16 x 16
+     * x 16): a row of C at a time in registers, B read in place (at most 32 KiB, in L1). The register block's path
+     * would pack B and, B being narrower than its NR columns, go through an edge tile for every block.
+     */
+    private static void gemmNarrow(float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co,
+            int ldc, int m, int n, int k) {
+        boolean two = n == 2 * L;
+        for (int i = 0; i < m; i++) {
+            int ar = ao + i * lda;
+            int cr = co + i * ldc;
+            FloatVector c0 = FloatVector.zero(FS);
+            FloatVector c1 = FloatVector.zero(FS);
+            for (int p = 0; p < k; p++) {
+                FloatVector av = FloatVector.broadcast(FS, a[ar + p]);
+                int br = bo + p * ldb;
+                c0 = FloatVector.fromArray(FS, b, br).fma(av, c0);
+                if (two) {
+                    c1 = FloatVector.fromArray(FS, b, br + L).fma(av, c1);
+                }
+            }
+            c0.intoArray(c, cr);
+            if (two) {
+                c1.intoArray(c, cr + L);
             }
         }
     }
