@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The SIMD quantization kernels (magic-number rounding after clamping x / scale) against the scalar ones: rounding
- * ties of x / scale, saturation, NaN, rows of zeros and one-sided rows, and lengths around the vector widths.
+ * ties of x / scale, saturation, NaN (either sign), infinities, -0.0, rows of zeros and one-sided rows, and lengths
+ * around the vector widths.
  */
 class QuantizeKernelsTest {
     @Test
@@ -44,7 +45,7 @@ class QuantizeKernelsTest {
     void dynamicQuantizeRowsEqualsScalarKernel() {
         SplittableRandom rng = new SplittableRandom(11);
         for (int n : new int[] {1, 3, 7, 8, 9, 17, 64, 1000}) {
-            int rows = 6;
+            int rows = 9;
             float[] x = new float[rows * n];
             for (int i = 0; i < x.length; i++) {
                 int r = i / n;
@@ -54,7 +55,11 @@ class QuantizeKernelsTest {
                     case 2 -> (float) -rng.nextDouble(0, 5);                    // max is 0
                     case 3 -> (i % n == 0 ? 255f : 0.5f * rng.nextInt(-300, 300)); // scale 1: exact ties
                     case 4 -> i % 5 == 0 ? Float.NaN : (float) rng.nextGaussian();
-                    default -> (float) rng.nextGaussian() * (i % 13 == 0 ? 1e4f : 1f);
+                    case 5 -> (float) rng.nextGaussian() * (i % 13 == 0 ? 1e4f : 1f);
+                    case 6 -> i % 3 == 0 ? -0f : (float) rng.nextDouble(0, 2);       // -0.0 is the minimum
+                    case 7 -> i % 11 == 4 ? Float.NEGATIVE_INFINITY : i % 11 == 7 ? Float.POSITIVE_INFINITY
+                            : (float) rng.nextGaussian();
+                    default -> i % n == n - 1 ? Float.intBitsToFloat(0xFFC00001) : (float) rng.nextGaussian(); // -NaN
                 };
             }
             byte[] expected = new byte[x.length];
