@@ -81,21 +81,14 @@ public final class Avx2Gemm {
                 return null;
             }
             byte[] code = new byte[4 * SLOT_BYTES];
-            place(code, PACKED_B_OFFSET, microKernel(B_PACKED, MR, NR / 16));
-            place(code, GEMV_OFFSET, microKernel(B_BYTES, 1, GEMV_COLUMNS / 16));
-            place(code, PACK_SIGNED_OFFSET, packKernel(false));
-            place(code, PACK_UNSIGNED_OFFSET, packKernel(true));
+            ExecutableMemory.place(code, PACKED_B_OFFSET, SLOT_BYTES, microKernel(B_PACKED, MR, NR / 16));
+            ExecutableMemory.place(code, GEMV_OFFSET, SLOT_BYTES, microKernel(B_BYTES, 1, GEMV_COLUMNS / 16));
+            ExecutableMemory.place(code, PACK_SIGNED_OFFSET, SLOT_BYTES, packKernel(false));
+            ExecutableMemory.place(code, PACK_UNSIGNED_OFFSET, SLOT_BYTES, packKernel(true));
             return ExecutableMemory.install(code);
         } catch (Throwable e) {
             return null;
         }
-    }
-
-    private static void place(byte[] code, int at, byte[] kernel) {
-        if (kernel.length > SLOT_BYTES) {
-            throw new IllegalStateException("a kernel of " + kernel.length + " bytes overflows its slot");
-        }
-        System.arraycopy(kernel, 0, code, at, kernel.length);
     }
 
     /**

@@ -67,6 +67,14 @@ public final class ExecutableMemory {
         }
     }
 
+    /** Writes {@code kernel} into {@code code} at {@code at}, in a slot of {@code slotBytes} it must fit. */
+    public static void place(byte[] code, int at, int slotBytes, byte[] kernel) {
+        if (kernel.length > slotBytes) {
+            throw new IllegalStateException("a kernel of " + kernel.length + " bytes overflows its slot");
+        }
+        System.arraycopy(kernel, 0, code, at, kernel.length);
+    }
+
     /** Copies {@code code} into new executable pages and returns them (never freed: one per generated class). */
     public static MemorySegment install(byte[] code) throws Throwable {
         long size = (code.length + PAGE - 1) / PAGE * PAGE;

@@ -88,22 +88,15 @@ public final class VnniGemm {
                 return null;
             }
             byte[] code = new byte[5 * KERNEL_BYTES];
-            placeKernel(code, CONV_OFFSET, vnniKernel(FORM_CONV, MR, 1));
-            placeKernel(code, MATMUL_OFFSET, vnniKernel(FORM_MATMUL, MR, 1));
-            placeKernel(code, GEMV_OFFSET, vnniKernel(FORM_MATMUL, 1, GEMV_UNROLL));
-            placeKernel(code, PACK_OFFSET, panelPackKernel());
-            placeKernel(code, POOL_OFFSET, poolKernel());
+            ExecutableMemory.place(code, CONV_OFFSET, KERNEL_BYTES, vnniKernel(FORM_CONV, MR, 1));
+            ExecutableMemory.place(code, MATMUL_OFFSET, KERNEL_BYTES, vnniKernel(FORM_MATMUL, MR, 1));
+            ExecutableMemory.place(code, GEMV_OFFSET, KERNEL_BYTES, vnniKernel(FORM_MATMUL, 1, GEMV_UNROLL));
+            ExecutableMemory.place(code, PACK_OFFSET, KERNEL_BYTES, panelPackKernel());
+            ExecutableMemory.place(code, POOL_OFFSET, KERNEL_BYTES, poolKernel());
             return ExecutableMemory.install(code);
         } catch (Throwable e) {
             return null;
         }
-    }
-
-    private static void placeKernel(byte[] code, int at, byte[] kernel) {
-        if (kernel.length > KERNEL_BYTES) {
-            throw new IllegalStateException("a kernel of " + kernel.length + " bytes overflows its slot");
-        }
-        System.arraycopy(kernel, 0, code, at, kernel.length);
     }
 
     /**

@@ -1,15 +1,16 @@
 package dev.octet.backends.jvm.kernels;
 
 /**
- * The x86-64 instructions of the run-time int8 micro-kernels ({@link Avx2Gemm}), encoded into a byte array: each
- * method writes one instruction at {@code pos} and returns the position after it. Encodings follow the Intel SDM
- * and are checked byte for byte against llvm-mc (X86EncoderTest); the shortest form is chosen where llvm-mc does
- * (two-byte VEX, disp8). A kernel template: static methods only, no static initializer, no lambdas.
+ * The x86-64 instructions of the run-time int8 micro-kernels ({@link Avx2Gemm}, {@link VnniGemm}), encoded into
+ * a byte array: each method writes one instruction at {@code pos} and returns the position after it. Encodings
+ * follow the Intel SDM and are checked byte for byte against llvm-mc (X86EncoderTest); the shortest form is chosen
+ * where llvm-mc does (two-byte VEX, disp8). A kernel template: static methods only, no static initializer, no lambdas.
  *
- * <p>Registers are numbered as in the ModRM encoding: general 0 = rax, 1 = rcx, 2 = rdx, 3 = rbx, 5 = rbp, 6 = rsi, 7 = rdi, 8-15 =
- * r8-r15; vector 0-15 = xmm/ymm0-15, 0-31 = zmm0-31 (EVEX). Memory operands are [base + disp], and [base + index*scale + disp] where an
- * instruction takes an index (SIB); rsp, rbp, r12 and r13 as a base and rsp as an index need forms the kernels do
- * not use and are rejected.
+ * <p>Registers are numbered as in the ModRM encoding: general 0 = rax, 1 = rcx, 2 = rdx, 3 = rbx, 5 = rbp,
+ * 6 = rsi, 7 = rdi, 8-15 = r8-r15; vector 0-15 = xmm/ymm0-15, 0-31 = zmm0-31 (EVEX). Memory operands are
+ * [base + disp], and [base + index*scale + disp] where an instruction takes an index (SIB); rsp, rbp, r12 and r13
+ * as a base and rsp as an index need forms the kernels do not use and are rejected. EVEX forms scale an 8-bit
+ * displacement by the operand's size, as the SDM's disp8*N.
  */
 public final class X86Encoder {
     public static final int RAX = 0;

@@ -125,7 +125,8 @@ class VnniGemmTest {
                     }
                     // Rows in reverse order, so that the table, not the memory order, decides.
                     for (int p = 0; p < 4 * quads; p++) {
-                        table.set(ValueLayout.JAVA_LONG, 16 + 8L * p, rows.address() + (long) (4 * quads - 1 - p) * cols);
+                        long row = rows.address() + (long) (4 * quads - 1 - p) * cols;
+                        table.set(ValueLayout.JAVA_LONG, 16 + 8L * p, row);
                     }
                     long panelBytes = (long) VnniGemm.QUAD_BYTES * quads;
                     MemorySegment out = guarded(panelBytes * panels);
