@@ -62,7 +62,7 @@ public final class VectorKernels {
             VectorShape.forBitSize(Math.max(64, FS.vectorBitSize() / 2)));
     /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to an integer, ties to even. */
     static final float ROUND_MAGIC = 12582912f;
-    /** Rotations by L/2, L/4, ..., 1 lanes: a fixed tree for lane sums (layerNormF32). */
+    /** Rotations by L/2, L/4, ..., 1 lanes: a fixed tree for lane sums (layerNormF32, softmaxF32). */
     static final VectorShuffle<Float>[] ROTATIONS = rotations();
     /** Elements per chunk of erfF32's three passes (stays in L1). */
     static final int ERF_CHUNK = 1024;
@@ -1225,8 +1225,10 @@ public final class VectorKernels {
 
     /**
      * Softmax over rows of n floats (within float rounding of the scalar kernel's double sum). The exponentials
-     * are summed left to right in scalar code: a lane reduction of floats may associate differently in compiled
-     * and interpreted code, and a model must give the same bits in every call.
+     * are summed in lanes, then over the lanes through the fixed tree of {@link #ROTATIONS}, then the tail left to
+     * right: reduceLanes of floats may associate differently in compiled and interpreted code, and a model must give
+     * the same bits in every call. (A left-to-right scalar sum was a latency chain of n adds: with attention's rows
+     * of 16, a third of this kernel.)
      */
     public static void softmaxF32(float[] x, int xo, float[] y, int yo, int rows, int n) {
         for (int row = 0; row < rows; row++) {
@@ -1248,8 +1250,15 @@ public final class VectorKernels {
                 y[b + i] = x[a + i] - max;
             }
             expInPlace(y, b, n);
-            float sum = 0;
-            for (i = 0; i < n; i++) {
+            FloatVector acc = FloatVector.zero(FS);
+            for (i = 0; i + L <= n; i += L) {
+                acc = acc.add(FloatVector.fromArray(FS, y, b + i));
+            }
+            for (int r = 0; r < ROTATIONS.length; r++) {
+                acc = acc.add(acc.rearrange(ROTATIONS[r]));
+            }
+            float sum = acc.lane(0);
+            for (; i < n; i++) {
                 sum += y[b + i];
             }
             float inv = 1 / sum;
