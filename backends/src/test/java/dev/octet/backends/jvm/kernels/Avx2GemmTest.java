@@ -189,11 +189,11 @@ class Avx2GemmTest {
                         packedA[i * kp + q] = hi << 16 | (a[i * k + 2 * q] & 0xFFFF);
                     }
                 }
-                MemorySegment as = guarded(4L * packedA.length);
+                MemorySegment as = GuardedMemory.of(4L * packedA.length);
                 MemorySegment.copy(packedA, 0, as, ValueLayout.JAVA_INT, 0, packedA.length);
-                MemorySegment bs = guarded(b.length);
+                MemorySegment bs = GuardedMemory.of(b.length);
                 MemorySegment.copy(b, 0, bs, ValueLayout.JAVA_BYTE, 0, b.length);
-                MemorySegment cs = guarded(4L * ((rows - 1) * ldc + cols));
+                MemorySegment cs = GuardedMemory.of(4L * ((rows - 1) * ldc + cols));
                 VectorKernels.avx2Call((MemorySegment) kernel[0], as.address(), bs.address(), cs.address(), kp,
                         4L * ldc, ldb);
                 for (int i = 0; i < rows; i++) {
@@ -230,11 +230,11 @@ class Avx2GemmTest {
                 fill(b, -1, rng);
                 MemorySegment packed = Avx2Gemm.packB(b, 0, ldb, n, k);
                 assertEquals(Avx2Gemm.packedBBytes(n, k), packed.byteSize());
-                MemorySegment bs = guarded(packed.byteSize());
+                MemorySegment bs = GuardedMemory.of(packed.byteSize());
                 MemorySegment.copy(packed, 0, bs, 0, packed.byteSize());
-                MemorySegment as = guarded(4L * rows * kp);
+                MemorySegment as = GuardedMemory.of(4L * rows * kp);
                 VectorKernels.widenRows(a, 0, k, 0, rows, k, as, 0);
-                MemorySegment cs = guarded(4L * rows * Avx2Gemm.NR);
+                MemorySegment cs = GuardedMemory.of(4L * rows * Avx2Gemm.NR);
                 VectorKernels.avx2Call(VectorKernels.AVX2_GEMM_PACKED, as.address(), bs.address(), cs.address(), kp,
                         4L * Avx2Gemm.NR, blocks);
                 for (int i = 0; i < rows; i++) {
@@ -249,13 +249,5 @@ class Avx2GemmTest {
                 }
             }
         }
-    }
-
-    /** {@code bytes} of native memory that end where a PROT_NONE page begins. */
-    private static MemorySegment guarded(long bytes) throws Throwable {
-        long size = (bytes + 4095) / 4096 * 4096 + 4096;
-        long address = ExecutableMemory.map(size);
-        ExecutableMemory.protect(address + size - 4096, 4096, 0);
-        return MemorySegment.ofAddress(address + size - 4096 - bytes).reinterpret(bytes);
     }
 }

@@ -50,14 +50,14 @@ class VnniGemmTest {
             byte[] w = bytes(rows * k, rng);
             byte[] band = bytes(4 * kq * VnniGemm.PANEL, rng); // [k rounded up to quads][64]; rows past k: any
             MemorySegment a = copy(VnniGemm.packConvWeights(w, 0, 1, rows, k, false));
-            MemorySegment b = guarded(band.length);
+            MemorySegment b = GuardedMemory.of(band.length);
             for (int p = 0; p < 4 * kq; p++) {
                 for (int j = 0; j < VnniGemm.PANEL; j++) {
                     b.set(ValueLayout.JAVA_BYTE, VnniGemm.QUAD_BYTES * (p / 4) + 4 * j + p % 4,
                             band[p * VnniGemm.PANEL + j]);
                 }
             }
-            MemorySegment c = guarded(4L * rows * VnniGemm.PANEL);
+            MemorySegment c = GuardedMemory.of(4L * rows * VnniGemm.PANEL);
             VectorKernels.avx2Call(VectorKernels.VNNI_CONV, a.address(), b.address(), c.address(), kq,
                     4L * VnniGemm.PANEL, blocks);
             for (int i = 0; i < rows; i++) {
@@ -88,9 +88,9 @@ class VnniGemmTest {
                     byte[] act = bytes(rows * 4 * kq, rng); // rows of 4 * kq bytes; past k: any
                     MemorySegment b = copy(VnniGemm.packMatrixWeights(weights, 0, n, n, k));
                     assertEquals(VnniGemm.matrixPanelBytes(k), b.byteSize());
-                    MemorySegment a = guarded(act.length);
+                    MemorySegment a = GuardedMemory.of(act.length);
                     MemorySegment.copy(act, 0, a, ValueLayout.JAVA_BYTE, 0, act.length);
-                    MemorySegment c = guarded(4L * rows * VnniGemm.PANEL);
+                    MemorySegment c = GuardedMemory.of(4L * rows * VnniGemm.PANEL);
                     VectorKernels.avx2Call(oneRow ? VectorKernels.VNNI_GEMV : VectorKernels.VNNI_MATMUL, a.address(),
                             b.address(), c.address(), kq, 4L * VnniGemm.PANEL, blocks);
                     for (int i = 0; i < rows; i++) {
@@ -117,9 +117,9 @@ class VnniGemmTest {
                 for (int mask : new int[] {0, 0x80}) {
                     int cols = panels * VnniGemm.PANEL;
                     byte[] src = bytes(4 * quads * cols, rng);
-                    MemorySegment rows = guarded(src.length);
+                    MemorySegment rows = GuardedMemory.of(src.length);
                     MemorySegment.copy(src, 0, rows, ValueLayout.JAVA_BYTE, 0, src.length);
-                    MemorySegment table = guarded(16 + 32L * quads);
+                    MemorySegment table = GuardedMemory.of(16 + 32L * quads);
                     for (int i = 0; i < 16; i++) {
                         table.set(ValueLayout.JAVA_BYTE, i, (byte) mask);
                     }
@@ -129,7 +129,7 @@ class VnniGemmTest {
                         table.set(ValueLayout.JAVA_LONG, 16 + 8L * p, row);
                     }
                     long panelBytes = (long) VnniGemm.QUAD_BYTES * quads;
-                    MemorySegment out = guarded(panelBytes * panels);
+                    MemorySegment out = GuardedMemory.of(panelBytes * panels);
                     VectorKernels.avx2Call(VectorKernels.VNNI_PACK, table.address(), out.address(), quads, panels,
                             panelBytes, 0);
                     byte[] expected = new byte[(int) (panelBytes * panels)];
@@ -164,9 +164,9 @@ class VnniGemmTest {
                 int[] conv = rng.ints(channels * nb + 64, Integer.MIN_VALUE, Integer.MAX_VALUE).toArray();
                 int[] corr = {0, 1 << 30, -12345, Integer.MIN_VALUE};
                 int[] bias = {0, 7, -1 << 31, 99};
-                MemorySegment c = guarded(4L * conv.length);
+                MemorySegment c = GuardedMemory.of(4L * conv.length);
                 MemorySegment.copy(conv, 0, c, ValueLayout.JAVA_INT, 0, conv.length);
-                MemorySegment block = guarded(VnniGemm.POOL_TABLE + (long) VnniGemm.POOL_ENTRY * channels);
+                MemorySegment block = GuardedMemory.of(VnniGemm.POOL_TABLE + (long) VnniGemm.POOL_ENTRY * channels);
                 block.set(ValueLayout.JAVA_LONG, VnniGemm.POOL_CHANNELS, channels);
                 block.set(ValueLayout.JAVA_LONG, VnniGemm.POOL_ROWS, rows);
                 block.set(ValueLayout.JAVA_LONG, VnniGemm.POOL_GROUPS, (pow + 7) / 8 - 1);
@@ -181,7 +181,7 @@ class VnniGemmTest {
                     block.set(ValueLayout.JAVA_INT, entry + 4, bias[r]);
                     block.set(ValueLayout.JAVA_LONG, entry + 8, c.address() + 4L * r * nb);
                 }
-                MemorySegment out = guarded(4L * channels * rows * pow);
+                MemorySegment out = GuardedMemory.of(4L * channels * rows * pow);
                 VectorKernels.avx2Call(VectorKernels.VNNI_POOL, block.address(), out.address(), 0, 0, 0, 0);
                 for (int r = 0; r < channels; r++) {
                     for (int py = 0; py < rows; py++) {
@@ -246,16 +246,8 @@ class VnniGemmTest {
     }
 
     private static MemorySegment copy(MemorySegment packed) throws Throwable {
-        MemorySegment g = guarded(packed.byteSize());
+        MemorySegment g = GuardedMemory.of(packed.byteSize());
         MemorySegment.copy(packed, 0, g, 0, packed.byteSize());
         return g;
-    }
-
-    /** {@code bytes} of native memory that end where a PROT_NONE page begins. */
-    private static MemorySegment guarded(long bytes) throws Throwable {
-        long size = (bytes + 4095) / 4096 * 4096 + 4096;
-        long address = ExecutableMemory.map(size);
-        ExecutableMemory.protect(address + size - 4096, 4096, 0);
-        return MemorySegment.ofAddress(address + size - 4096 - bytes).reinterpret(bytes);
     }
 }
