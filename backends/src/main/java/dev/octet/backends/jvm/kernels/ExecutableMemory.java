@@ -9,6 +9,7 @@ import java.lang.invoke.MethodHandles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Machine code installed at run time and called through the FFM API (shared/notes/vnni-jit.md): pages from
@@ -31,13 +32,16 @@ public final class ExecutableMemory {
     private ExecutableMemory() {
     }
 
-    /** Whether machine code using the CPU feature {@code flag} (as /proc/cpuinfo names it) may run here. */
-    public static boolean usable(String flag) {
-        return unusableBecause(flag) == null;
+    /** Whether machine code using the CPU features {@code flags} (as /proc/cpuinfo names them) may run here. */
+    public static boolean usable(String... flags) {
+        return unusableBecause(flags) == null;
     }
 
-    /** Null where machine code using the CPU feature {@code flag} may run here; else why not, in a few words. */
-    public static String unusableBecause(String flag) {
+    /**
+     * Null where machine code using the CPU features {@code flags} may run here; else why not, in a few words. One
+     * read of /proc/cpuinfo for all of them.
+     */
+    public static String unusableBecause(String... flags) {
         if ("false".equals(System.getProperty("octet.native"))) {
             return "-Doctet.native=false";
         }
@@ -53,12 +57,13 @@ public final class ExecutableMemory {
             String info = new String(Files.readAllBytes(Path.of("/proc/cpuinfo")), StandardCharsets.US_ASCII);
             for (String line : info.split("\n")) {
                 if (line.startsWith("flags")) {
-                    for (String f : line.substring(line.indexOf(':') + 1).trim().split("\\s+")) {
-                        if (f.equals(flag)) {
-                            return null;
+                    String[] reported = line.substring(line.indexOf(':') + 1).trim().split("\\s+");
+                    for (String flag : flags) {
+                        if (!Arrays.asList(reported).contains(flag)) {
+                            return "the CPU does not report " + flag;
                         }
                     }
-                    return "the CPU does not report " + flag;
+                    return null;
                 }
             }
             return "/proc/cpuinfo lists no CPU flags";

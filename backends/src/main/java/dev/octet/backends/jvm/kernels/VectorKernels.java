@@ -99,6 +99,9 @@ public final class VectorKernels {
     static final MemorySegment VNNI_PACK = VNNI_GEMM == null ? null : VNNI_GEMM.asSlice(VnniGemm.PACK_OFFSET);
     static final MemorySegment VNNI_POOL = VNNI_GEMM == null ? null : VNNI_GEMM.asSlice(VnniGemm.POOL_OFFSET);
     static final MethodHandle AVX2_CALL = AVX2_GEMM == null ? null : Avx2Gemm.downcall();
+    /** Where a packing table's row addresses start: after the 16-byte xor mask of the VNNI packing kernel. */
+    private static final int TABLE_ROWS = 16;
+
     /** Each thread's native memory for the micro-kernels' operands. */
     static final ThreadLocal<MemorySegment> AVX2_WORKSPACE = new ThreadLocal<>();
     /**
@@ -149,7 +152,7 @@ public final class VectorKernels {
                     + "); int8 products run on the Vector API kernels";
         }
         if (REQUESTED.vectorBitSize() >= 512 && VNNI_GEMM == null) {
-            String why = ExecutableMemory.unusableBecause("avx512_vnni");
+            String why = ExecutableMemory.unusableBecause("avx512f", "avx512_vnni");
             return "AVX-512 VNNI kernels not installed (" + (why == null ? "installation failed" : why)
                     + "); int8 products run on the AVX2 machine code";
         }
@@ -292,9 +295,6 @@ public final class VectorKernels {
     static long columnsNativeBytes(int k, int ldcol) {
         return (long) k * ldcol + tableBytes(k);
     }
-
-    /** Where a packing table's row addresses start: after the 16-byte xor mask of the VNNI packing kernel. */
-    private static final int TABLE_ROWS = 16;
 
     /** Bytes of a packing table for k rows: the mask, then room for rows up to a whole k-quad. */
     private static long tableBytes(int k) {

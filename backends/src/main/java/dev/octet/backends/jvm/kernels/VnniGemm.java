@@ -84,7 +84,7 @@ public final class VnniGemm {
     /** The kernels installed in executable memory at their offsets; null where they cannot run. */
     public static MemorySegment installKernels(boolean enabled) {
         try {
-            if (!enabled || !ExecutableMemory.usable("avx512f") || !ExecutableMemory.usable("avx512_vnni")) {
+            if (!enabled || !ExecutableMemory.usable("avx512f", "avx512_vnni")) {
                 return null;
             }
             byte[] code = new byte[5 * KERNEL_BYTES];
