@@ -31,7 +31,10 @@ class OpKernelsTest {
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         int[][] mkn = {{1, 1, 1}, {3, 17, 3}, {1, 1000, 1000}, {17, 1000, 17}, {5, 3, 1000}, {4, 513, 33},
-            {64, 1024, 256}, {2, 1100, 70}};
+            {64, 1024, 256}, {2, 1100, 70},
+            // The float GEMM's blocking: more rows than one packed block of A (126 on AVX-512), KC chunks with a
+            // ragged last one, a short last row block and a last panel of fewer columns.
+            {131, 300, 45}, {7, 129, 33}};
         for (int[] s : mkn) {
             for (String type : List.of("u8", "i8")) {
                 out.add(Arguments.of("MatMulInteger " + type + " " + s[0] + "x" + s[1] + "x" + s[2],
@@ -148,6 +151,12 @@ class OpKernelsTest {
                 out.add(Arguments.of(name + " i32", pool(pool, "i32"), 2, true));
             }
         }
+        out.add(Arguments.of("MatMul f32 constant weights", """
+                graph @g(%x: f32[N,3,67]) {
+                  %w = Constant() {value = random<f32[67,40], 7>} : f32[67,40]
+                  %y = MatMul(%x, %w) : f32[N,3,40]
+                  return %y
+                }""", 5, false));
         out.add(Arguments.of("MatMul batched f32", """
                 graph @g(%x: f32[N,4,17,16]) {
                   %t = Transpose(%x) {perm = [0, 1, 3, 2]} : f32[N,4,16,17]

@@ -56,11 +56,15 @@ public final class ScalarKernels {
     public static final int BIN_MIN = 5;
     public static final int BIN_POW = 6;
 
-    /** Weight file: magic, version, then the three arrays little-endian, then a CRC32 of all before it. */
     /** Floats of the packed B panel the SIMD GEMM keeps in L1 (16 KiB). */
     public static final int GEMM_PANEL_FLOATS = 4096;
-    /** Scratch of every GEMM call: the panel, then one register block's tile for edge blocks (MR x NR <= 256). */
-    public static final int GEMM_SCRATCH_FLOATS = GEMM_PANEL_FLOATS + 256;
+    /** Floats of packed rows of A the SIMD GEMM keeps in L2 (64 KiB: 126 rows of 128 values on AVX-512). */
+    public static final int GEMM_PACKED_A_FLOATS = 16384;
+    /**
+     * Scratch of every GEMM call: the panel, one register block's tile for edge blocks and a spare row (MR x NR + NR
+     * <= 256), then packed rows of A.
+     */
+    public static final int GEMM_SCRATCH_FLOATS = GEMM_PANEL_FLOATS + 256 + GEMM_PACKED_A_FLOATS;
     /** Int scratch of {@code requantize}, used only by the SIMD variant: results wait there to be narrowed. */
     public static final int REQUANTIZE_SCRATCH_INTS = 256;
 
@@ -313,6 +317,15 @@ public final class ScalarKernels {
         for (int t = 0; t < count; t++) {
             gemm(a, ao + t * as, lda, b, bo + t * bs, ldb, c, co + t * cs, ldc, m, n, k);
         }
+    }
+
+    /**
+     * C[m,n] = A[m,k] * W[k,n] for a constant W (a layer's weights): the SIMD variant keeps W in its register
+     * block's panel layout, made on first use.
+     */
+    public static void gemmF32Weights(float[] a, int ao, int lda, float[] w, int wo, int ldw, float[] c, int co,
+            int ldc, int m, int n, int k, float[] scratch, int so) {
+        gemm(a, ao, lda, w, wo, ldw, c, co, ldc, m, n, k);
     }
 
     private static void gemm(float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,

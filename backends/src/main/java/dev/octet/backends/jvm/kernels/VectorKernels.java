@@ -53,6 +53,13 @@ public final class VectorKernels {
     static final int NR = 2 * L;
     /** Depth of a packed B panel: KC x NR floats fill the panel scratch (16 KiB, in L1) and divide EXACT_K. */
     static final int KC = ScalarKernels.GEMM_PANEL_FLOATS / NR;
+    /** Rows of A packed at a time: as many whole register blocks of KC values as the packed-A scratch holds. */
+    static final int MC = ScalarKernels.GEMM_PACKED_A_FLOATS / KC / MR * MR;
+    /** {@link #packRows}'s in-register transposition: zips of two rows, then merges of three row pairs. */
+    private static final FloatVector ZIP_LOW = zipIndices(0);
+    private static final FloatVector ZIP_HIGH = zipIndices(1);
+    private static final FloatVector[] MERGE_AB = mergeIndices(false);
+    private static final FloatVector[] MERGE_C = mergeIndices(true);
     /** Shorts and ints of the same vector width: the 16-bit matrix-vector kernel. */
     static final VectorSpecies<Short> SS = VectorSpecies.of(short.class, FS.vectorShape());
     static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, FS.vectorShape());
@@ -112,6 +119,8 @@ public final class VectorKernels {
      * array (another instance) comes. Weight arrays never change after the constructor fills them.
      */
     static volatile Object[] avx2Prepared;
+    /** As {@link #avx2Prepared} for float weights: {float[] weights, long[] keys, float[][] panels}. */
+    static volatile Object[] floatPrepared;
 
     private VectorKernels() {
     }
@@ -421,18 +430,58 @@ public final class VectorKernels {
     public static void gemmF32(float[] a, int ao, int lda, int as, float[] b, int bo, int ldb, int bs, float[] c,
             int co, int ldc, int cs, int count, int m, int n, int k, float[] scratch, int so) {
         for (int t = 0; t < count; t++) {
-            gemm(a, ao + t * as, lda, b, null, bo + t * bs, ldb, c, co + t * cs, ldc, m, n, k, false, scratch, so);
+            gemm(a, ao + t * as, lda, b, null, bo + t * bs, ldb, c, co + t * cs, ldc, m, n, k, false, false, scratch,
+                    so);
         }
     }
 
     /**
+     * {@link ScalarKernels#gemmF32Weights}: W in panels of NR columns, k rows each ({@link #weightPanels}), so the
+     * register block reads it as it is instead of copying a panel per KC rows of every call.
+     */
+    public static void gemmF32Weights(float[] a, int ao, int lda, float[] w, int wo, int ldw, float[] c, int co,
+            int ldc, int m, int n, int k, float[] scratch, int so) {
+        gemm(a, ao, lda, w, null, wo, ldw, c, co, ldc, m, n, k, false, true, scratch, so);
+    }
+
+    /** The panels of W[k,n] at {@code wo} (NR columns each, k rows of NR floats, zero past n), made once and kept. */
+    private static float[] weightPanels(float[] w, int wo, int ldw, int n, int k) {
+        Object[] cache = floatPrepared;
+        long key = (long) wo << 32 | n;
+        if (cache != null && cache[0] == w) {
+            long[] keys = (long[]) cache[1];
+            for (int i = 0; i < keys.length; i++) {
+                if (keys[i] == key) {
+                    return ((float[][]) cache[2])[i];
+                }
+            }
+        }
+        int panels = (n + NR - 1) / NR;
+        float[] p = new float[panels * k * NR];
+        for (int j = 0; j < panels; j++) {
+            packFloats(w, wo + j * NR, ldw, k, Math.min(NR, n - j * NR), p, j * k * NR);
+        }
+        boolean same = cache != null && cache[0] == w;
+        long[] keys = same ? (long[]) cache[1] : new long[0];
+        float[][] values = same ? (float[][]) cache[2] : new float[0][];
+        long[] moreKeys = Arrays.copyOf(keys, keys.length + 1);
+        float[][] moreValues = Arrays.copyOf(values, values.length + 1);
+        moreKeys[keys.length] = key;
+        moreValues[values.length] = p;
+        floatPrepared = new Object[] {w, moreKeys, moreValues};
+        return p;
+    }
+
+    /**
      * C[m,n] = (or +=, with {@code add}) A[m,k] * B[k,n], B given as floats or as int8 bytes (exactly one of
-     * {@code bf}, {@code bb}). Few rows or a shallow float B are read in place; otherwise B is copied, KC rows by NR
-     * columns at a time, into a panel that stays in L1 while every block of MR rows of A passes over it (BLIS's
-     * loop order, without packing A: its MR rows are read in order).
+     * {@code bf}, {@code bb}). BLIS's loop order: per KC rows of K, up to MC rows of A are packed (MR rows at a time,
+     * interleaved per k: the register block's broadcasts then come from one address stream, where six row streams
+     * cost it a fifth of its speed), then B is copied KC rows by NR columns at a time into a panel that stays in L1
+     * while every block of MR packed rows passes over it. Few rows or a shallow float B are read in place, and a
+     * constant B ({@code weights}) from its panels, made once ({@link #weightPanels}).
      */
     private static void gemm(float[] a, int ao, int lda, float[] bf, byte[] bb, int bo, int ldb, float[] c, int co,
-            int ldc, int m, int n, int k, boolean add, float[] panel, int po) {
+            int ldc, int m, int n, int k, boolean add, boolean weights, float[] scratch, int so) {
         if (bf != null && m < 4) {
             for (int i = 0; i < m; i++) {
                 gemvRowF32(a, ao + i * lda, bf, bo, ldb, c, co + i * ldc, n, k, add);
@@ -443,34 +492,117 @@ public final class VectorKernels {
             gemmNarrow(a, ao, lda, bf, bo, ldb, c, co, ldc, m, n, k);
             return;
         }
-        int j0 = 0;
-        if (bf != null && (m < MR || k <= KC && stripFitsL1(k, ldb))) {
-            // Too few rows to repay packing, or a shallow B whose k x NR strip stays in L1 while the row blocks
-            // pass over it: the register block reads B in place.
-            for (; j0 + NR <= n; j0 += NR) {
-                for (int i = 0; i < m; i += MR) {
-                    kernel(a, ao + i * lda, lda, Math.min(MR, m - i), bf, bo + j0, ldb, k, c, co + i * ldc + j0, ldc,
-                            add, panel, po + ScalarKernels.GEMM_PANEL_FLOATS);
-                }
-            }
-        }
+        // Too few rows to repay packing B, or a shallow B whose k x NR strip stays in L1 while the row blocks pass
+        // over it: the register block reads B in place.
+        boolean inPlace = bf != null && (m < MR || k <= KC && stripFitsL1(k, ldb));
+        float[] panels = weights ? weightPanels(bf, bo, ldb, n, k) : null;
+        int tile = so + ScalarKernels.GEMM_PANEL_FLOATS;
+        int packed = so + ScalarKernels.GEMM_SCRATCH_FLOATS - ScalarKernels.GEMM_PACKED_A_FLOATS;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean addBlock = add || p0 > 0;
-            for (int j = j0; j < n; j += NR) {
-                int cols = Math.min(NR, n - j);
-                int from = bo + p0 * ldb + j;
-                if (bf != null) {
-                    packFloats(bf, from, ldb, kc, cols, panel, po);
-                } else {
-                    packBytes(bb, from, ldb, kc, cols, panel, po);
-                }
-                for (int i = 0; i < m; i += MR) {
-                    block(a, ao + i * lda + p0, lda, Math.min(MR, m - i), panel, po, kc, c, co + i * ldc + j, ldc,
-                            cols, addBlock);
+            for (int i0 = 0; i0 < m; i0 += MC) {
+                int mc = Math.min(MC, m - i0);
+                packRows(a, ao + i0 * lda + p0, lda, mc, kc, scratch, packed);
+                for (int j = 0; j < n; j += NR) {
+                    int cols = Math.min(NR, n - j);
+                    float[] b = scratch;
+                    int from = so;
+                    int ld = NR;
+                    if (panels != null) {
+                        b = panels;
+                        from = j * k + p0 * NR;
+                    } else if (inPlace && cols == NR) {
+                        b = bf;
+                        from = bo + p0 * ldb + j;
+                        ld = ldb;
+                    } else if (bf != null) {
+                        packFloats(bf, bo + p0 * ldb + j, ldb, kc, cols, scratch, so);
+                    } else {
+                        packBytes(bb, bo + p0 * ldb + j, ldb, kc, cols, scratch, so);
+                    }
+                    int to = co + i0 * ldc + j;
+                    for (int i = 0; i < mc; i += MR) {
+                        block(scratch, packed + i * kc, Math.min(MR, mc - i), b, from, ld, kc, c, to + i * ldc, ldc,
+                                cols, addBlock, scratch, tile);
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * {@code rows} rows of A[., kc] into blocks of MR rows, each k-major ({@code MR} values a k, block after block,
+     * MR * kc floats each); a last block of fewer rows repeats its last row, whose results go to the spare tile.
+     * L values of the six rows at a time are transposed in registers (two-vector selections: rows zipped in pairs,
+     * then the three pair streams merged), at 256 bits and more; scalar otherwise and for the last values.
+     */
+    private static void packRows(float[] a, int ao, int lda, int rows, int kc, float[] p, int po) {
+        for (int i = 0; i < rows; i += MR) {
+            int last = Math.min(MR, rows - i) - 1;
+            int r0 = ao + i * lda;
+            int r1 = r0 + Math.min(1, last) * lda;
+            int r2 = r0 + Math.min(2, last) * lda;
+            int r3 = r0 + Math.min(3, last) * lda;
+            int r4 = r0 + Math.min(4, last) * lda;
+            int r5 = r0 + Math.min(5, last) * lda;
+            int to = po + i * kc;
+            int q = 0;
+            for (; L >= 8 && q + L <= kc; q += L, to += MR * L) {
+                FloatVector x0 = FloatVector.fromArray(FS, a, r0 + q);
+                FloatVector x1 = FloatVector.fromArray(FS, a, r1 + q);
+                FloatVector x2 = FloatVector.fromArray(FS, a, r2 + q);
+                FloatVector x3 = FloatVector.fromArray(FS, a, r3 + q);
+                FloatVector x4 = FloatVector.fromArray(FS, a, r4 + q);
+                FloatVector x5 = FloatVector.fromArray(FS, a, r5 + q);
+                mergePairs(ZIP_LOW.selectFrom(x0, x1), ZIP_LOW.selectFrom(x2, x3), ZIP_LOW.selectFrom(x4, x5), p, to);
+                mergePairs(ZIP_HIGH.selectFrom(x0, x1), ZIP_HIGH.selectFrom(x2, x3), ZIP_HIGH.selectFrom(x4, x5), p,
+                        to + 3 * L);
+            }
+            for (; q < kc; q++, to += MR) {
+                p[to] = a[r0 + q];
+                p[to + 1] = a[r1 + q];
+                p[to + 2] = a[r2 + q];
+                p[to + 3] = a[r3 + q];
+                p[to + 4] = a[r4 + q];
+                p[to + 5] = a[r5 + q];
+            }
+        }
+    }
+
+    /** Pairs (r0, r1), (r2, r3), (r4, r5) of L/2 values of k each, merged into 3 vectors of the packed order. */
+    private static void mergePairs(FloatVector p01, FloatVector p23, FloatVector p45, float[] p, int to) {
+        MERGE_C[0].selectFrom(MERGE_AB[0].selectFrom(p01, p23), p45).intoArray(p, to);
+        MERGE_C[1].selectFrom(MERGE_AB[1].selectFrom(p01, p23), p45).intoArray(p, to + L);
+        MERGE_C[2].selectFrom(MERGE_AB[2].selectFrom(p01, p23), p45).intoArray(p, to + 2 * L);
+    }
+
+    /** Lane indices of two-vector selections: x[t], y[t] alternating over the low (high) half of the lanes. */
+    private static FloatVector zipIndices(int half) {
+        float[] index = new float[L];
+        for (int t = 0; t < L; t++) {
+            index[t] = (t % 2) * L + half * L / 2 + t / 2;
+        }
+        return FloatVector.fromArray(FS, index, 0);
+    }
+
+    /**
+     * The merge of three pair streams (a, b, c: pairs of rows, a pair per k) into vector {@code o} of the order a0
+     * b0 c0 a1 b1 c1 ...: {@code abStep} takes the a and b lanes, then {@code cStep} the c lanes.
+     */
+    private static FloatVector[] mergeIndices(boolean cStep) {
+        FloatVector[] steps = new FloatVector[3];
+        for (int o = 0; o < 3; o++) {
+            float[] index = new float[L];
+            for (int t = 0; t < L; t++) {
+                int pair = (o * L + t) / 2;
+                int source = pair % 3;
+                int lane = 2 * (pair / 3) + t % 2;
+                index[t] = cStep ? (source == 2 ? L + lane : t) : (source == 2 ? 0 : source * L + lane);
+            }
+            steps[o] = FloatVector.fromArray(FS, index, 0);
+        }
+        return steps;
     }
 
     /**
@@ -552,19 +684,18 @@ public final class VectorKernels {
     }
 
     /**
-     * C[rows <= MR, cols <= NR] (+)= A[rows, kc] * panel. A block of NR columns is computed straight into C; a
-     * narrower one into the tile after the panel, whose valid part is then copied, so the register block itself
-     * never needs masks.
+     * C[rows <= MR, cols <= NR] (+)= A[rows, kc] (packed) * B[kc, NR] ({@code ldb} floats a row). A block of NR
+     * columns is computed straight into C; a narrower one (B zero past {@code cols}) into {@code tile} (MR x NR, then
+     * a spare row), whose valid part is then copied, so the register block itself never needs masks.
      */
-    private static void block(float[] a, int ao, int lda, int rows, float[] panel, int po, int kc, float[] c,
-            int co, int ldc, int cols, boolean add) {
+    private static void block(float[] a, int ao, int rows, float[] b, int bo, int ldb, int kc, float[] c, int co,
+            int ldc, int cols, boolean add, float[] scratch, int tile) {
         if (cols == NR) {
-            kernel(a, ao, lda, rows, panel, po, NR, kc, c, co, ldc, add, panel, po + ScalarKernels.GEMM_PANEL_FLOATS);
+            kernel(a, ao, rows, b, bo, ldb, kc, c, co, ldc, add, scratch, tile);
             return;
         }
-        int tile = po + ScalarKernels.GEMM_PANEL_FLOATS;
-        kernel(a, ao, lda, rows, panel, po, NR, kc, panel, tile, NR, false, panel, tile + MR * NR);
-        copyTile(panel, tile, c, co, ldc, rows, cols, add);
+        kernel(a, ao, rows, b, bo, ldb, kc, scratch, tile, NR, false, scratch, tile + MR * NR);
+        copyTile(scratch, tile, c, co, ldc, rows, cols, add);
     }
 
     /** The valid rows x cols of a register block's tile (row length NR) into C. */
@@ -578,41 +709,36 @@ public final class VectorKernels {
     }
 
     /**
-     * The register block: C[MR, NR] (+)= A[MR, kc] * panel. MR x 2 vector accumulators (12) plus two panel
-     * vectors and one broadcast fit the 16 registers of AVX2 and leave AVX-512 and NEON room; the 12 independent
-     * FMA chains cover the FMA latency. With fewer {@code rows}, the missing rows repeat the last one and are
-     * stored to {@code spare} (NR floats).
+     * The register block: C[MR, NR] (+)= A[MR, kc] (packed by {@link #packRows}) * B[kc, NR] ({@code ldp} floats a
+     * row). MR x 2 vector accumulators (12) plus two B vectors and one broadcast fit the 16 registers of AVX2 and
+     * leave AVX-512 and NEON room; the 12 independent FMA chains cover the FMA latency. Rows past {@code rows}
+     * (repeats of the last one in the packing) are stored to {@code spare} (NR floats).
      */
-    private static void kernel(float[] a, int ao, int lda, int rows, float[] panel, int po, int ldp, int kc,
-            float[] c, int co, int ldc, boolean add, float[] spare, int spareAt) {
-        int r0 = ao;
-        int r1 = ao + Math.min(1, rows - 1) * lda;
-        int r2 = ao + Math.min(2, rows - 1) * lda;
-        int r3 = ao + Math.min(3, rows - 1) * lda;
-        int r4 = ao + Math.min(4, rows - 1) * lda;
-        int r5 = ao + Math.min(5, rows - 1) * lda;
+    private static void kernel(float[] a, int ao, int rows, float[] panel, int po, int ldp, int kc, float[] c,
+            int co, int ldc, boolean add, float[] spare, int spareAt) {
         FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         for (int p = 0; p < kc; p++) {
             int bp = po + p * ldp;
             FloatVector b0 = FloatVector.fromArray(FS, panel, bp);
             FloatVector b1 = FloatVector.fromArray(FS, panel, bp + L);
-            FloatVector x = FloatVector.broadcast(FS, a[r0 + p]);
+            int ap = ao + p * MR;
+            FloatVector x = FloatVector.broadcast(FS, a[ap]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(FS, a[r1 + p]);
+            x = FloatVector.broadcast(FS, a[ap + 1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(FS, a[r2 + p]);
+            x = FloatVector.broadcast(FS, a[ap + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(FS, a[r3 + p]);
+            x = FloatVector.broadcast(FS, a[ap + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(FS, a[r4 + p]);
+            x = FloatVector.broadcast(FS, a[ap + 4]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(FS, a[r5 + p]);
+            x = FloatVector.broadcast(FS, a[ap + 5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
@@ -764,7 +890,7 @@ public final class VectorKernels {
                     scratch[as + i * kc + p] = (byte) (a[ao + i * lda + p0 + p] ^ flip);
                 }
             }
-            gemm(scratch, as, kc, null, b, bo + p0 * ldb, ldb, scratch, cs, n, m, n, kc, false, scratch, ps);
+            gemm(scratch, as, kc, null, b, bo + p0 * ldb, ldb, scratch, cs, n, m, n, kc, false, false, scratch, ps);
             accumulate(scratch, cs, c, co, ldc, m, n, p0 == 0);
         }
         if (correct) {
@@ -987,7 +1113,7 @@ public final class VectorKernels {
         int ps = cs + m * n;
         for (int p0 = 0; p0 < k; p0 += EXACT_K) {
             int kc = Math.min(EXACT_K, k - p0);
-            gemm(a, ao + p0, lda, b, null, bo + p0 * ldb, ldb, scratch, cs, n, m, n, kc, false, scratch, ps);
+            gemm(a, ao + p0, lda, b, null, bo + p0 * ldb, ldb, scratch, cs, n, m, n, kc, false, false, scratch, ps);
             accumulate(scratch, cs, c, co, ldc, m, n, p0 == 0);
         }
     }

@@ -45,8 +45,13 @@ final class LinearLowering {
             throw cx.error("a non-constant B needs transB = 0 and alpha = 1");
         }
         Buffer out = cx.out(y);
-        cx.call("gemmF32", cx.in(a), IntExpr.of(k), IntExpr.ZERO, b, IntExpr.of(n), IntExpr.ZERO, out,
-                IntExpr.of(n), IntExpr.ZERO, IntExpr.ONE, m, IntExpr.of(n), IntExpr.of(k), panel(cx));
+        if (cx.isConstant(node.input(1))) {
+            cx.call("gemmF32Weights", cx.in(a), IntExpr.of(k), b, IntExpr.of(n), out, IntExpr.of(n), m,
+                    IntExpr.of(n), IntExpr.of(k), panel(cx));
+        } else {
+            cx.call("gemmF32", cx.in(a), IntExpr.of(k), IntExpr.ZERO, b, IntExpr.of(n), IntExpr.ZERO, out,
+                    IntExpr.of(n), IntExpr.ZERO, IntExpr.ONE, m, IntExpr.of(n), IntExpr.of(k), panel(cx));
+        }
         Activation act = Activation.of(node.attributes(), cx);
         Buffer bias = null;
         if (node.inputs().size() > 2 && node.input(2) != null) {
@@ -104,8 +109,13 @@ final class LinearLowering {
         if (bd.length == 2) {
             // [.., M, K] x [K, N]: one GEMM over all rows of A.
             IntExpr rows = LoweringContext.product(ad, 0, ad.length - 1);
-            cx.call("gemmF32", cx.in(a), IntExpr.of(k), IntExpr.ZERO, cx.in(b), n, IntExpr.ZERO, out, n,
-                    IntExpr.ZERO, IntExpr.ONE, rows, n, IntExpr.of(k), panel(cx));
+            if (cx.isConstant(b)) {
+                cx.call("gemmF32Weights", cx.in(a), IntExpr.of(k), cx.in(b), n, out, n, rows, n, IntExpr.of(k),
+                        panel(cx));
+            } else {
+                cx.call("gemmF32", cx.in(a), IntExpr.of(k), IntExpr.ZERO, cx.in(b), n, IntExpr.ZERO, out, n,
+                        IntExpr.ZERO, IntExpr.ONE, rows, n, IntExpr.of(k), panel(cx));
+            }
             return;
         }
         IntExpr count = LoweringContext.product(yd, 0, yd.length - 2);
