@@ -172,6 +172,14 @@ class OpKernelsTest {
                       return %y
                     }""", "c", cols), 3, false));
         }
+        // Rows of one vector (16 lanes on AVX-512, 8 on AVX2, 4 on NEON) take the in-register path.
+        for (int cols : new int[] {4, 8, 16, 17}) {
+            out.add(Arguments.of("Softmax, rows of " + cols, fill("""
+                    graph @g(%x: f32[N,5,{c}]) {
+                      %y = Softmax(%x) {axis = -1} : f32[N,5,{c}]
+                      return %y
+                    }""", "c", cols), 3, false));
+        }
         out.add(Arguments.of("Softmax, LayerNormalization, Gelu, ReduceMean, Split, Concat", """
                 graph @g(%x: f32[N,3,1000]) {
                   %s = Softmax(%x) {axis = -1} : f32[N,3,1000]

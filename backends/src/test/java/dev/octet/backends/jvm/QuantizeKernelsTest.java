@@ -45,7 +45,7 @@ class QuantizeKernelsTest {
     void dynamicQuantizeRowsEqualsScalarKernel() {
         SplittableRandom rng = new SplittableRandom(11);
         for (int n : new int[] {1, 3, 7, 8, 9, 17, 64, 1000}) {
-            int rows = 9;
+            int rows = 12;
             float[] x = new float[rows * n];
             for (int i = 0; i < x.length; i++) {
                 int r = i / n;
@@ -59,7 +59,11 @@ class QuantizeKernelsTest {
                     case 6 -> i % 3 == 0 ? -0f : (float) rng.nextDouble(0, 2);       // -0.0 is the minimum
                     case 7 -> i % 11 == 4 ? Float.NEGATIVE_INFINITY : i % 11 == 7 ? Float.POSITIVE_INFINITY
                             : (float) rng.nextGaussian();
-                    default -> i % n == n - 1 ? Float.intBitsToFloat(0xFFC00001) : (float) rng.nextGaussian(); // -NaN
+                    case 8 -> i % n == n - 1 ? Float.intBitsToFloat(0xFFC00001) : (float) rng.nextGaussian(); // -NaN
+                    // Subnormal scales, rounded down: |x / scale| up to twice 255 (the fast path's bound).
+                    case 9 -> Float.MIN_VALUE * rng.nextInt(-300, 300) * (i % n == 0 ? 1 : 0.5f);
+                    case 10 -> Float.MIN_VALUE * (i % n == 0 ? 383 : rng.nextInt(0, 384));
+                    default -> (i % 2 == 0 ? 1 : -1) * Float.MAX_VALUE * (float) rng.nextDouble(); // max - min = inf
                 };
             }
             byte[] expected = new byte[x.length];

@@ -69,8 +69,12 @@ public final class VectorKernels {
             VectorShape.forBitSize(Math.max(64, FS.vectorBitSize() / 2)));
     /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to an integer, ties to even. */
     static final float ROUND_MAGIC = 12582912f;
+    /** The bits of {@link #ROUND_MAGIC}: the bits of (v + ROUND_MAGIC), less these, are rint(v) for |v| < 2^22. */
+    static final int ROUND_MAGIC_BITS = Float.floatToRawIntBits(ROUND_MAGIC);
     /** Rotations by L/2, L/4, ..., 1 lanes: a fixed tree for lane sums (layerNormF32, softmaxF32). */
-    static final VectorShuffle<Float>[] ROTATIONS = rotations();
+    static final VectorShuffle<Float>[] ROTATIONS = rotations(FS);
+    /** The same rotations of int lanes: lane trees of int keys (softmaxF32's row maximum). */
+    static final VectorShuffle<Integer>[] INT_ROTATIONS = rotations(IS);
     /** Elements per chunk of erfF32's three passes (stays in L1). */
     static final int ERF_CHUNK = 1024;
     /** Columns of one chunk of the 16-bit matrix-vector kernel: a byte vector's worth. */
@@ -132,10 +136,10 @@ public final class VectorKernels {
 
     /** No lambdas here: the template's code is copied into other classes without bootstrap methods. */
     @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] rotations() {
-        VectorShuffle<Float>[] r = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
+    private static <E> VectorShuffle<E>[] rotations(VectorSpecies<E> species) {
+        VectorShuffle<E>[] r = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
         for (int i = 0, k = L / 2; i < r.length; i++, k /= 2) {
-            r[i] = VectorShuffle.iota(FS, k, 1, true);
+            r[i] = VectorShuffle.iota(species, k, 1, true);
         }
         return r;
     }
@@ -1326,13 +1330,18 @@ public final class VectorKernels {
     /**
      * y = e^y in place, lane-wise, the argument clamped to [-87, 88] (no denormals, no overflow): 2^k * e^r with
      * k = round(y / ln 2) by the 1.5 * 2^23 trick, |r| <= ln(2) / 2, and a degree-6 polynomial for e^r (Cephes'
-     * expf coefficients). Arrays in and out: a helper taking vectors may be compiled apart and box them.
+     * expf coefficients). Arrays in and out: a helper taking vectors may be compiled apart and box them. The clamps
+     * are compare-and-blend (a NaN stays NaN; Java's float min/max take about six instructions each), and k's
+     * integer comes from the low bits of the rounding sum, not a float-to-int conversion with its overflow rules.
      */
     private static void expInPlace(float[] y, int yo, int n) {
         int i = 0;
         for (; i + L <= n; i += L) {
-            FloatVector arg = FloatVector.fromArray(FS, y, yo + i).max(-87f).min(88f);
-            FloatVector k = arg.mul(1.44269504f).add(ROUND_MAGIC).sub(ROUND_MAGIC);
+            FloatVector arg = FloatVector.fromArray(FS, y, yo + i);
+            arg = arg.blend(-87f, arg.compare(VectorOperators.LT, -87f));
+            arg = arg.blend(88f, arg.compare(VectorOperators.GT, 88f));
+            FloatVector rounded = arg.mul(1.44269504f).add(ROUND_MAGIC);
+            FloatVector k = rounded.sub(ROUND_MAGIC);
             FloatVector r = arg.sub(k.mul(0.693359375f)).sub(k.mul(-2.12194440e-4f));
             FloatVector q = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
             q = q.mul(r).add(8.3334519073e-3f);
@@ -1340,7 +1349,7 @@ public final class VectorKernels {
             q = q.mul(r).add(1.6666665459e-1f);
             q = q.mul(r).add(5.0000001201e-1f);
             q = q.mul(r.mul(r)).add(r).add(1f);
-            FloatVector pow2 = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127)
+            FloatVector pow2 = rounded.reinterpretAsInts().add(127 - ROUND_MAGIC_BITS)
                     .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             q.mul(pow2).intoArray(y, yo + i);
         }
@@ -1357,6 +1366,10 @@ public final class VectorKernels {
      * of 16, a third of this kernel.)
      */
     public static void softmaxF32(float[] x, int xo, float[] y, int yo, int rows, int n) {
+        if (n == L) {
+            softmaxVectorRows(x, xo, y, yo, rows);
+            return;
+        }
         for (int row = 0; row < rows; row++) {
             int a = xo + row * n;
             int b = yo + row * n;
@@ -1394,6 +1407,36 @@ public final class VectorKernels {
             for (; i < n; i++) {
                 y[b + i] *= inv;
             }
+        }
+    }
+
+    /**
+     * Softmax over rows of one vector (attention over 16 positions on AVX-512), each row in registers from load to
+     * store but for {@link #expInPlace}'s pass through y: the maximum over the lanes of int keys (ordered as the
+     * floats, see dynamicQuantizeRows; one instruction a step where Java's float max takes six), the sum through the
+     * fixed tree of {@link #ROTATIONS} (lane 0's, as softmaxF32's). Written out: a helper taking vectors may box
+     * them.
+     */
+    private static void softmaxVectorRows(float[] x, int xo, float[] y, int yo, int rows) {
+        for (int row = 0; row < rows; row++) {
+            FloatVector v = FloatVector.fromArray(FS, x, xo + row * L);
+            IntVector bits = v.reinterpretAsInts();
+            IntVector key = bits.lanewise(VectorOperators.XOR,
+                    bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF));
+            for (int r = 0; r < INT_ROTATIONS.length; r++) {
+                key = key.max(key.rearrange(INT_ROTATIONS[r]));
+            }
+            key = key.lanewise(VectorOperators.XOR,
+                    key.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF));
+            int b = yo + row * L;
+            v.sub(key.reinterpretAsFloats()).intoArray(y, b);
+            expInPlace(y, b, L);
+            FloatVector e = FloatVector.fromArray(FS, y, b);
+            FloatVector sum = e;
+            for (int t = 0; t < ROTATIONS.length; t++) {
+                sum = sum.add(sum.rearrange(ROTATIONS[t]));
+            }
+            e.mul(1 / sum.lane(0)).intoArray(y, b);
         }
     }
 
@@ -1705,8 +1748,12 @@ public final class VectorKernels {
 
     /**
      * Per row of [rows, n]: the uint8 range covering [min(x, 0), max(x, 0)], then q = clamp(rint(x / scale) + zp),
-     * bit-exact with the scalar kernel: x / scale is the same IEEE division, it is clamped to +-512 (beyond the
-     * uint8 range either way) so that the magic-number rounding is exact, and NaN converts to 0 as in Java.
+     * bit-exact with the scalar kernel (x / scale is the same IEEE division). In a row of finite values with a
+     * finite, nonzero scale, |x| <= max - min = 255 scale up to rounding, so |x / scale| < 512 (a subnormal scale
+     * may round down to half its value): adding 1.5 * 2^23 rounds it to an integer, ties to even, held in the low
+     * bits, so one integer subtraction gives rint(x / scale) + zp, clamped in int lanes. Java's float min/max and
+     * float-to-int conversion (NaN and overflow rules) would take about six instructions each. Rows with a NaN or
+     * an infinity, or a zero or infinite scale, take the scalar definition.
      */
     public static void dynamicQuantizeRows(float[] x, int xo, byte[] q, int qo, float[] scales, int so, int[] zps,
             int zo, int rows, int n) {
@@ -1741,13 +1788,14 @@ public final class VectorKernels {
             scales[so + r] = scale == 0 ? 1f : scale;
             zps[zo + r] = zp;
             i = 0;
-            if (scale != 0) {
+            if (scale > 0 && Float.isFinite(scale) && Float.isFinite(min) && Float.isFinite(max)) {
+                int offset = ROUND_MAGIC_BITS - zp;
                 // The byte store may be wider than L lanes (128-bit species): it stays inside the row.
                 for (; i + LANE_BYTES.length() <= n; i += L) {
-                    FloatVector v = FloatVector.fromArray(FS, x, base + i).div(scale).max(-512f).min(512f);
-                    v = v.add(ROUND_MAGIC).sub(ROUND_MAGIC);
-                    IntVector iv = ((IntVector) v.convertShape(VectorOperators.F2I, IS, 0)).add(zp).max(0).min(255);
-                    ((ByteVector) iv.convertShape(VectorOperators.I2B, LANE_BYTES, 0)).intoArray(q, out + i);
+                    IntVector t = FloatVector.fromArray(FS, x, base + i).div(scale).add(ROUND_MAGIC)
+                            .reinterpretAsInts();
+                    ((ByteVector) t.sub(offset).max(0).min(255).convertShape(VectorOperators.I2B, LANE_BYTES, 0))
+                            .intoArray(q, out + i);
                 }
             }
             for (; i < n; i++) {
