@@ -6,6 +6,7 @@ import dev.octet.backends.jvm.kernels.ExecutableMemory;
 import dev.octet.backends.jvm.kernels.ScalarKernels;
 import dev.octet.backends.jvm.kernels.X86Encoder;
 import dev.octet.backends.jvm.kernels.ScalarMath;
+import dev.octet.backends.jvm.kernels.StridedCopies;
 import dev.octet.backends.jvm.kernels.VectorKernels;
 import dev.octet.backends.jvm.kernels.VnniGemm;
 import dev.octet.ir.ops.ActivationMath;
@@ -46,13 +47,16 @@ final class KernelTemplates {
     private static final ClassModel EXECUTABLE_MEMORY = parse(ExecutableMemory.class);
     private static final ClassModel X86_ENCODER = parse(X86Encoder.class);
     private static final ClassModel SCALAR_MATH = parse(ScalarMath.class);
+    /** The layout ops' strided copies, which both classes hold. */
+    private static final ClassModel STRIDED_COPIES = parse(StridedCopies.class);
     private static final ClassModel ACTIVATION_MATH = parse(ActivationMath.class);
     /** What the model class holds: the scalar kernels and the IR's scalar math they share with the evaluator. */
     private static final ClassModel FIXED_POINT = parse(FixedPoint.class);
-    static final List<ClassModel> MODEL_CLASS = List.of(SCALAR, CONV, SCALAR_MATH, ACTIVATION_MATH, FIXED_POINT);
+    static final List<ClassModel> MODEL_CLASS = List.of(SCALAR, CONV, STRIDED_COPIES, SCALAR_MATH, ACTIVATION_MATH,
+            FIXED_POINT);
     /** The SIMD kernels, with the scalar math their vector loops fall back to where they do not apply. */
-    static final List<ClassModel> SIMD_CLASS = List.of(VECTOR, CONV, AVX2_GEMM, VNNI_GEMM, EXECUTABLE_MEMORY, X86_ENCODER,
-            SCALAR_MATH, ACTIVATION_MATH, FIXED_POINT);
+    static final List<ClassModel> SIMD_CLASS = List.of(VECTOR, CONV, STRIDED_COPIES, AVX2_GEMM, VNNI_GEMM,
+            EXECUTABLE_MEMORY, X86_ENCODER, SCALAR_MATH, ACTIVATION_MATH, FIXED_POINT);
     private static final ClassDesc FLOAT_VECTOR = ClassDesc.of("jdk.incubator.vector.FloatVector");
     /** The kernels a lowering may call: the model class's public template methods. */
     private static final Map<String, MethodTypeDesc> PUBLIC_SCALAR = publicMethods(List.of(SCALAR, CONV));

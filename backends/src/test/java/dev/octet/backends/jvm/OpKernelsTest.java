@@ -172,6 +172,28 @@ class OpKernelsTest {
                       return %y
                     }""", "c", cols), 3, false));
         }
+        // Strided copies: contiguous rows of 7, 16, 33 (masked tails) and 65 floats, a transposed inner axis, bytes.
+        for (int cols : new int[] {7, 16, 33, 65}) {
+            out.add(Arguments.of("Transpose f32, rows of " + cols, fill("""
+                    graph @g(%x: f32[N,5,3,{c}]) {
+                      %shape = Constant() {value = dense<i64[2], [-1, {n}]>} : i64[2]
+                      %y = Transpose(%x) {perm = [0, 2, 1, 3]} : f32[N,3,5,{c}]
+                      %z = Transpose(%x) {perm = [0, 2, 3, 1]} : f32[N,3,{c},5]
+                      %r = Reshape(%z, %shape) {allowzero = 0} : f32[N,{n}]
+                      %t = Reshape(%y, %shape) {allowzero = 0} : f32[N,{n}]
+                      %s = Add(%t, %r) : f32[N,{n}]
+                      return %s
+                    }""", "c", cols, "n", 15 * cols), 2, false));
+        }
+        out.add(Arguments.of("Transpose u8", """
+                graph @g(%x: f32[N,5,3,16]) {
+                  %s = Constant() {value = dense<f32[], [0.05]>} : f32[]
+                  %zp = Constant() {value = dense<u8[], [128]>} : u8[]
+                  %q = QuantizeLinear(%x, %s, %zp) : u8[N,5,3,16]
+                  %t = Transpose(%q) {perm = [0, 2, 1, 3]} : u8[N,3,5,16]
+                  %y = DequantizeLinear(%t, %s, %zp) : f32[N,3,5,16]
+                  return %y
+                }""", 2, false));
         // Rows of one vector (16 lanes on AVX-512, 8 on AVX2, 4 on NEON) take the in-register path.
         for (int cols : new int[] {4, 8, 16, 17}) {
             out.add(Arguments.of("Softmax, rows of " + cols, fill("""

@@ -75,6 +75,8 @@ public final class VectorKernels {
     static final VectorShuffle<Float>[] ROTATIONS = rotations(FS);
     /** The same rotations of int lanes: lane trees of int keys (softmaxF32's row maximum). */
     static final VectorShuffle<Integer>[] INT_ROTATIONS = rotations(IS);
+    /** Longest contiguous float rows copyStrided moves in vectors rather than by arraycopy. */
+    static final int SHORT_ROW = 4 * L;
     /** Elements per chunk of erfF32's three passes (stays in L1). */
     static final int ERF_CHUNK = 1024;
     /** Columns of one chunk of the 16-bit matrix-vector kernel: a byte vector's worth. */
@@ -1496,6 +1498,36 @@ public final class VectorKernels {
             for (; i < n; i++) {
                 float v = (x[a + i] - mean) * inv * gamma[go + i];
                 y[b + i] = hasBeta ? v + beta[bo + i] : v;
+            }
+        }
+    }
+
+    /**
+     * {@link ScalarKernels#copyStrided}: float rows of up to {@link #SHORT_ROW} contiguous values (attention heads
+     * of 16, image patches of 7) move in vectors, the last part masked, where an arraycopy call per row cost more
+     * than the copy; the rest as the scalar kernel.
+     */
+    public static void copyStrided(Object src, int so, Object dst, int doff, int d0, int d1, int d2, int d3,
+            int ss0, int ss1, int ss2, int ss3, int ds0, int ds1, int ds2, int ds3) {
+        if (!(src instanceof float[] sf) || ss3 != 1 || ds3 != 1 || d3 > SHORT_ROW) {
+            StridedCopies.stridedCopy(src, so, dst, doff, d0, d1, d2, d3, ss0, ss1, ss2, ss3, ds0, ds1, ds2, ds3);
+            return;
+        }
+        float[] df = (float[]) dst;
+        int whole = d3 - d3 % L;
+        VectorMask<Float> tail = FS.indexInRange(whole, d3);
+        for (int i0 = 0; i0 < d0; i0++) {
+            for (int i1 = 0; i1 < d1; i1++) {
+                for (int i2 = 0; i2 < d2; i2++) {
+                    int s = so + i0 * ss0 + i1 * ss1 + i2 * ss2;
+                    int d = doff + i0 * ds0 + i1 * ds1 + i2 * ds2;
+                    for (int j = 0; j < whole; j += L) {
+                        FloatVector.fromArray(FS, sf, s + j).intoArray(df, d + j);
+                    }
+                    if (whole < d3) {
+                        FloatVector.fromArray(FS, sf, s + whole, tail).intoArray(df, d + whole, tail);
+                    }
+                }
             }
         }
     }
