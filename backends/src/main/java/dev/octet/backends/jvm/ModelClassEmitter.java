@@ -84,8 +84,8 @@ final class ModelClassEmitter {
 
     /** Whether the SIMD class's run-time int8 machine code serves a kernel this model calls. */
     boolean usesMachineCodeKernels() {
-        return dispatched.contains("gemmU8S8") || dispatched.contains("convInteger")
-                || dispatched.contains("convIntegerMaxPool");
+        return dispatched.contains("gemmU8S8") || dispatched.contains("dynamicMatMul")
+                || dispatched.contains("convInteger") || dispatched.contains("convIntegerMaxPool");
     }
 
     /**

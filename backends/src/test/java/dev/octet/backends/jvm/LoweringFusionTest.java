@@ -2,6 +2,7 @@ package dev.octet.backends.jvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.octet.ir.Graph;
 import dev.octet.ir.text.IrTextParser;
 import java.util.List;
 import java.util.Map;
@@ -9,23 +10,38 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which kernel calls the lowering emits: each MatMulInteger's float epilogue of dynamic quantization (Mul, Sub,
- * Cast, Mul, Mul, bias Add) is one dequantizeRows call; a static CNN's ConvInteger, MaxPool and bias Add are one
+ * Which kernel calls the lowering emits: each dynamically quantized MatMul (DynamicQuantizeRows, MatMulInteger and
+ * the float epilogue Mul, Sub, Cast, Mul, Mul, bias Add) is one dynamicMatMul call; a static CNN's ConvInteger, MaxPool and bias Add are one
  * convIntegerMaxPool call; a static MatMulInteger and its bias Add, one gemmU8S8 call. That the fused models still equal the reference evaluator bit for bit is the job of
  * CompiledModelsTest and OpKernelsTest.
  */
 class LoweringFusionTest {
     @Test
-    void dynamicEpiloguesAreOneCallEach() {
+    void dynamicMatMulsAreOneCallEach() {
+        // Run-time quantization, the product and its float epilogue: one dynamicMatMul per layer.
         Map<String, Integer> mlp = calls(LoweredModel.lower(TestModels.get("mlp-dynamic")).steps());
-        assertEquals(3, mlp.get("dequantizeRows"), mlp.toString());
-        assertEquals(3, mlp.get("gemmU8S8"), mlp.toString());
-        assertEquals(null, mlp.get("castI32F32"), mlp.toString());
-        assertEquals(null, mlp.get("binary"), mlp.toString());
-
-        Map<String, Integer> transformer = calls(LoweredModel.lower(TestModels.get("transformer-dynamic")).steps());
-        assertEquals(transformer.get("gemmU8S8"), transformer.get("dequantizeRows"), transformer.toString());
+        assertEquals(3, mlp.get("dynamicMatMul"), mlp.toString());
+        for (String gone : List.of("dynamicQuantizeRows", "gemmU8S8", "dequantizeRows", "castI32F32", "binary")) {
+            assertEquals(null, mlp.get(gone), gone + " in " + mlp);
+        }
+        Graph graph = TestModels.get("transformer-dynamic");
+        long products = graph.nodes().stream().filter(n -> n.op().equals("MatMulInteger")).count();
+        Map<String, Integer> transformer = calls(LoweredModel.lower(graph).steps());
+        assertEquals(products, (long) transformer.get("dynamicMatMul"), transformer.toString());
+        assertEquals(null, transformer.get("gemmU8S8"), transformer.toString());
         assertEquals(null, transformer.get("castI32F32"), transformer.toString());
+    }
+
+    @Test
+    void aRowScaleReadElsewhereKeepsTheEpilogueApart() {
+        // The row scale is read after the epilogue too: the quantization must write it, so only the epilogue fuses.
+        String ir = OpKernelsTest.dynamicMatMul(5, 3, true).replace("return %y",
+                "%z = Add(%y, %rs) : f32[N,3,3]\n  return %z");
+        Map<String, Integer> counts = calls(LoweredModel.lower(IrTextParser.parse(ir, "t")).steps());
+        assertEquals(1, counts.get("dynamicQuantizeRows"), counts.toString());
+        assertEquals(1, counts.get("gemmU8S8"), counts.toString());
+        assertEquals(1, counts.get("dequantizeRows"), counts.toString());
+        assertEquals(null, counts.get("dynamicMatMul"), counts.toString());
     }
 
     @Test

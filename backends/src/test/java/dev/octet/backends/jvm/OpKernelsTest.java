@@ -172,6 +172,13 @@ class OpKernelsTest {
                       return %y
                     }""", "c", cols), 3, false));
         }
+        // Dynamically quantized MatMuls (one dynamicMatMul call): a column tail, one row per panel, biases.
+        for (int[] kn : new int[][] {{19, 33}, {64, 192}, {128, 64}, {1, 1}}) {
+            for (boolean bias : new boolean[] {true, false}) {
+                out.add(Arguments.of("dynamic MatMul " + kn[0] + "x" + kn[1] + (bias ? " + bias" : ""),
+                        dynamicMatMul(kn[0], kn[1], bias), kn[0] == 1 ? 1 : 5, false));
+            }
+        }
         // Strided copies: contiguous rows of 7, 16, 33 (masked tails) and 65 floats, a transposed inner axis, bytes.
         for (int cols : new int[] {7, 16, 33, 65}) {
             out.add(Arguments.of("Transpose f32, rows of " + cols, fill("""
@@ -325,6 +332,27 @@ class OpKernelsTest {
                 "k", c[4], "p", c[5], "g", c[6], "cg", c[0] / c[6], "oh", oh, "ow", ow, "pk", pool, "ps", stride,
                 "ph", (oh - pool) / stride + 1, "pw", (ow - pool) / stride + 1, "bias",
                 Arrays.toString(new SplittableRandom(c[3]).ints(c[3], -100_000, 100_000).toArray()));
+    }
+
+    /** A MatMul as quantize-dynamic writes it: run-time row quantization, the int8 product, the float epilogue. */
+    static String dynamicMatMul(int k, int n, boolean bias) {
+        return fill("""
+                graph @g(%x: f32[N,3,{k}]) {
+                  %w = Constant() {value = random<i8[{k},{n}], 4>} : i8[{k},{n}]
+                  %colsum = Constant() {value = random<i32[{n}], 5>} : i32[{n}]
+                  %ws = Constant() {value = random<f32[{n}], 6>} : f32[{n}]
+                  %b = Constant() {value = random<f32[{n}], 7>} : f32[{n}]
+                  %xq, %rs, %rz = DynamicQuantizeRows(%x) : u8[N,3,{k}], f32[N,3,1], i32[N,3,1]
+                  %acc = MatMulInteger(%xq, %w) : i32[N,3,{n}]
+                  %corr = Mul(%rz, %colsum) : i32[N,3,{n}]
+                  %exact = Sub(%acc, %corr) : i32[N,3,{n}]
+                  %f = Cast(%exact) {to = 1} : f32[N,3,{n}]
+                  %r = Mul(%f, %rs) : f32[N,3,{n}]
+                  %y0 = Mul(%r, %ws) : f32[N,3,{n}]
+                  %y = BIAS
+                  return %y
+                }""", "k", k, "n", n).replace("BIAS", bias ? "Add(%y0, %b) : f32[N,3," + n + "]"
+                : "Identity(%y0) : f32[N,3," + n + "]");
     }
 
     static String gemm(int k, int n) {

@@ -465,6 +465,22 @@ public final class ScalarKernels {
     }
 
     /**
+     * A dynamically quantized MatMul in one call: {@link #dynamicQuantizeRows} of x[rows, k] into q, rowScale and
+     * rowZp; the products q * w ({@link #gemmU8S8}, uint8 activations, {@code corr} undoing its centering) into
+     * acc; then {@link #dequantizeRows} into y[rows, n]. The SIMD variant takes the products straight from native
+     * memory where the VNNI kernels run them.
+     */
+    public static void dynamicMatMul(float[] x, int xo, byte[] q, int qo, float[] rowScale, int ro, int[] rowZp,
+            int zo, byte[] w, int wo, int[] corr, int ko, int[] acc, int ao, int[] colSum, int co, float[] colScale,
+            int so, float[] bias, int bo, boolean hasBias, float[] y, int yo, int rows, int n, int k,
+            boolean narrowWeights, float[] scratch, int fo, int[] ints, int io) {
+        dynamicQuantizeRows(x, xo, q, qo, rowScale, ro, rowZp, zo, rows, k);
+        gemmU8S8(q, qo, k, true, w, wo, n, acc, ao, n, rows, n, k, narrowWeights, scratch, fo, ints, io, corr, ko,
+                true);
+        dequantizeRows(acc, ao, rowZp, zo, colSum, co, rowScale, ro, colScale, so, bias, bo, hasBias, y, yo, rows, n);
+    }
+
+    /**
      * The epilogue of a dynamically quantized product over [rows, n]: y = (bias +) float(acc - zp[r] * colSum[j])
      * * rowScale[r] * colScale[j], in that order of roundings (the graph's).
      */

@@ -1725,6 +1725,54 @@ public final class VectorKernels {
         return e;
     }
 
+    /**
+     * {@link ScalarKernels#dynamicMatMul}. With the VNNI kernels the products stay in native memory and are
+     * dequantized from there (centering correction, row zero point, scales, bias in one pass), instead of being
+     * copied to acc and read back.
+     */
+    public static void dynamicMatMul(float[] x, int xo, byte[] q, int qo, float[] rowScale, int ro, int[] rowZp,
+            int zo, byte[] w, int wo, int[] corr, int ko, int[] acc, int ao, int[] colSum, int co, float[] colScale,
+            int so, float[] bias, int bo, boolean hasBias, float[] y, int yo, int rows, int n, int k,
+            boolean narrowWeights, float[] scratch, int fo, int[] ints, int io) {
+        dynamicQuantizeRows(x, xo, q, qo, rowScale, ro, rowZp, zo, rows, k);
+        if (VNNI_GEMM == null) {
+            gemmU8S8(q, qo, k, true, w, wo, n, acc, ao, n, rows, n, k, narrowWeights, scratch, fo, ints, io, corr, ko,
+                    true);
+            dequantizeRows(acc, ao, rowZp, zo, colSum, co, rowScale, ro, colScale, so, bias, bo, hasBias, y, yo, rows,
+                    n);
+            return;
+        }
+        MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE, VnniGemm.gemmWorkspaceBytes(rows, n, k));
+        MemorySegment weights = packedMatrixWeights(w, wo, n, n, k);
+        long products = VnniGemm.products(q, qo, k, 0x80, weights, rows, n, k, ws);
+        long rowBytes = 4L * VnniGemm.panelColumns(n);
+        for (int r = 0; r < rows; r++) {
+            long from = products + r * rowBytes;
+            int z = rowZp[zo + r];
+            float rs = rowScale[ro + r];
+            int out = yo + r * n;
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                IntVector t = IntVector.fromMemorySegment(IS, ws, from + 4L * j, ByteOrder.LITTLE_ENDIAN)
+                        .sub(IntVector.fromArray(IS, corr, ko + j))
+                        .sub(IntVector.fromArray(IS, colSum, co + j).mul(z));
+                FloatVector v = ((FloatVector) t.convertShape(VectorOperators.I2F, FS, 0)).mul(rs)
+                        .mul(FloatVector.fromArray(FS, colScale, so + j));
+                if (hasBias) {
+                    v = FloatVector.fromArray(FS, bias, bo + j).add(v);
+                }
+                v.intoArray(y, out + j);
+            }
+            for (; j < n; j++) {
+                int product = ws.get(ValueLayout.JAVA_INT, from + 4L * j) - corr[ko + j];
+                y[out + j] = ScalarMath.dequantizeRow(product, z, colSum[co + j], rs, colScale[so + j], bias[bo + j],
+                        hasBias);
+            }
+        }
+        Reference.reachabilityFence(weights);
+        Reference.reachabilityFence(ws);
+    }
+
     /** {@link ScalarKernels#dequantizeRows}, the same operations lane-wise. */
     public static void dequantizeRows(int[] acc, int ao, int[] zp, int zo, int[] colSum, int co, float[] rowScale,
             int ro, float[] colScale, int so, float[] bias, int bo, boolean hasBias, float[] y, int yo, int rows,

@@ -462,6 +462,19 @@ public final class VnniGemm {
      */
     public static void matmul(byte[] a, int ao, int lda, int flip, MemorySegment weights, int[] c, int co, int ldc,
             int m, int n, int k, MemorySegment ws, int[] corr, int ko, int corrMode) {
+        long cOffset = products(a, ao, lda, flip, weights, m, n, k, ws);
+        int nb = panelColumns(n);
+        for (int i = 0; i < m; i++) {
+            VectorKernels.copyOut(ws, cOffset + 4L * i * nb, c, co + i * ldc, n, corr, ko, corrMode);
+        }
+    }
+
+    /**
+     * {@link #matmul}'s products, left in {@code ws} at the returned offset: m rows of {@link #panelColumns}(n)
+     * ints, before any correction.
+     */
+    static long products(byte[] a, int ao, int lda, int flip, MemorySegment weights, int m, int n, int k,
+            MemorySegment ws) {
         VectorKernels.vnniRows(a, ao, lda, flip, m, k, ws, 0);
         long cOffset = aBytes(m, k);
         int nb = panelColumns(n);
@@ -476,9 +489,7 @@ public final class VnniGemm {
             panelTiles(VectorKernels.VNNI_MATMUL, ws.address(), weights.address(), matrixPanelBytes(k), m, n,
                     matrixQuads(k), cAddress);
         }
-        for (int i = 0; i < m; i++) {
-            VectorKernels.copyOut(ws, cOffset + 4L * i * nb, c, co + i * ldc, n, corr, ko, corrMode);
-        }
+        return cOffset;
     }
 
     /**

@@ -109,6 +109,22 @@ final class DynamicDequantizeFusion implements Fusion {
         return nodes;
     }
 
+    Value acc() {
+        return acc;
+    }
+
+    Value rowZp() {
+        return rowZp;
+    }
+
+    Value rowScale() {
+        return rowScale;
+    }
+
+    int columns() {
+        return n;
+    }
+
     @Override
     public void lower(LoweringContext cx) {
         IntExpr[] dims = cx.dims(acc);
@@ -116,6 +132,16 @@ final class DynamicDequantizeFusion implements Fusion {
         Buffer scale = cx.in(colScale);
         cx.call("dequantizeRows", cx.in(acc), cx.in(rowZp), cx.in(colSum), cx.in(rowScale), scale,
                 bias == null ? scale : cx.in(bias), bias != null, cx.out(result), rows, IntExpr.of(n));
+    }
+
+    /** The epilogue's per-column operands as dynamicMatMul takes them: colSum, colScale, bias (or colScale), hasBias. */
+    List<Object> columnOperands(LoweringContext cx) {
+        Buffer scale = cx.in(colScale);
+        return List.of(cx.in(colSum), scale, bias == null ? scale : cx.in(bias), bias != null);
+    }
+
+    Value result() {
+        return result;
     }
 
     private static boolean isType(Value v, ElementType t) {

@@ -159,41 +159,53 @@ final class LinearLowering {
         int n = cx.fixed(cx.dims(b)[1], "N");
         IntExpr rows = LoweringContext.product(ad, 0, ad.length - 1);
         Buffer out = cx.out(y);
-        int kb = Math.min(k, 512);
-        Buffer scratch = cx.scratch(Arena.F32, rows.times(kb).plus(rows.times(n)).plus(
-                IntExpr.of(ScalarKernels.GEMM_SCRATCH_FLOATS)));
-        byte[] w = cx.constant(b).bytes();
-        boolean narrow = true;
-        for (byte v : w) {
-            narrow &= v != Byte.MIN_VALUE;
-        }
-        boolean unsigned = at == ElementType.U8;
-        // The weights padded by a row and a strip, so that the AVX2 kernels may read them in place
-        // (Avx2Gemm.fitsInPlace); ints: the 16-bit matrix-vector sums (the AVX2 kernels keep A in native memory).
-        Buffer weights = cx.weight(List.of(b, "padded"), Arrays.copyOf(w, w.length + n + Avx2Gemm.GEMV_COLUMNS));
-        Buffer ints = cx.scratch(Arena.I32, IntExpr.of(n));
-        // The kernel multiplies uint8 activations centered (a - 128): sum((a - za) w) = sum((a - 128) w)
-        // - (za - 128) * colsum(w), the correction it subtracts.
-        int shift = zeroPoint(cx, node, 2) - (unsigned ? 128 : 0);
-        Buffer corr = ints;
-        if (shift != 0 || bias != null) {
-            int[] sums = new int[n];
-            for (int p = 0; p < k; p++) {
-                for (int j = 0; j < n; j++) {
-                    sums[j] += shift * w[p * n + j];
-                }
+        IntegerProduct p = IntegerProduct.of(node, cx, bias, rows, k, n);
+        cx.call("gemmU8S8", cx.in(a), IntExpr.of(k), p.unsigned(), p.weights(), IntExpr.of(n), out, IntExpr.of(n),
+                rows, IntExpr.of(n), IntExpr.of(k), p.narrow(), p.scratch(), p.ints(), p.corr(), p.correct());
+    }
+
+    /**
+     * The operands of a gemmU8S8 call besides A and C: the weights padded by a row and a strip (the AVX2 kernels
+     * may read them in place: Avx2Gemm.fitsInPlace), whether they are narrow ([-127, 127]), the float and int
+     * scratch, and the per-column correction the kernel subtracts (with whether it does).
+     */
+    record IntegerProduct(boolean unsigned, Buffer weights, boolean narrow, Buffer scratch, Buffer ints, Buffer corr,
+            boolean correct) {
+        static IntegerProduct of(Node node, LoweringContext cx, Value bias, IntExpr rows, int k, int n) {
+            Value b = node.input(1);
+            boolean unsigned = node.input(0).type().elementType() == ElementType.U8;
+            int kb = Math.min(k, 512);
+            Buffer scratch = cx.scratch(Arena.F32, rows.times(kb).plus(rows.times(n)).plus(
+                    IntExpr.of(ScalarKernels.GEMM_SCRATCH_FLOATS)));
+            byte[] w = cx.constant(b).bytes();
+            boolean narrow = true;
+            for (byte v : w) {
+                narrow &= v != Byte.MIN_VALUE;
             }
-            if (bias != null) {
-                Tensor biasValues = cx.constant(bias);
-                for (int j = 0; j < n; j++) {
-                    sums[j] -= (int) biasValues.getLong(j);
+            Buffer weights = cx.weight(List.of(b, "padded"), Arrays.copyOf(w, w.length + n + Avx2Gemm.GEMV_COLUMNS));
+            Buffer ints = cx.scratch(Arena.I32, IntExpr.of(n));
+            // The kernel multiplies uint8 activations centered (a - 128): sum((a - za) w) = sum((a - 128) w)
+            // - (za - 128) * colsum(w), the correction it subtracts.
+            int shift = zeroPoint(cx, node, 2) - (unsigned ? 128 : 0);
+            Buffer corr = ints;
+            if (shift != 0 || bias != null) {
+                int[] sums = new int[n];
+                for (int p = 0; p < k; p++) {
+                    for (int j = 0; j < n; j++) {
+                        sums[j] += shift * w[p * n + j];
+                    }
                 }
+                if (bias != null) {
+                    Tensor biasValues = cx.constant(bias);
+                    for (int j = 0; j < n; j++) {
+                        sums[j] -= (int) biasValues.getLong(j);
+                    }
+                }
+                corr = cx.weight(bias == null ? List.of(b, shift, "colsum") : List.of(b, shift, bias, "colsum-bias"),
+                        sums);
             }
-            corr = cx.weight(bias == null ? List.of(b, shift, "colsum") : List.of(b, shift, bias, "colsum-bias"),
-                    sums);
+            return new IntegerProduct(unsigned, weights, narrow, scratch, ints, corr, shift != 0 || bias != null);
         }
-        cx.call("gemmU8S8", cx.in(a), IntExpr.of(k), unsigned, weights, IntExpr.of(n), out, IntExpr.of(n), rows,
-                IntExpr.of(n), IntExpr.of(k), narrow, scratch, ints, corr, shift != 0 || bias != null);
     }
 
     /** A scalar zero-point operand (0 when absent); per-row zero points are not supported. */

@@ -58,7 +58,8 @@ public final class Lowerings {
 
     /** The groups of nodes {@code g} lowers as one call each (see {@link Fusion}). */
     public static List<Fusion> fusions(Graph g, Predicate<Value> isConstant) {
-        List<Fusion> all = new ArrayList<>(DynamicDequantizeFusion.find(g, isConstant));
+        List<Fusion> all = new ArrayList<>(DynamicMatMulFusion.extend(g, DynamicDequantizeFusion.find(g, isConstant),
+                isConstant));
         all.addAll(ConvPoolFusion.find(g, isConstant));
         all.addAll(MatMulBiasFusion.find(g, isConstant));
         return all;
