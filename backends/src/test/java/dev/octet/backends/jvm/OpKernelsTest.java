@@ -171,6 +171,14 @@ class OpKernelsTest {
                       %y = MatMul(%x, %x) : f32[N,2,{c},{c}]
                       return %y
                     }""", "c", cols), 3, false));
+            // Seven rows: a block of four, then three one at a time (and a depth of 7 in the first product).
+            out.add(Arguments.of("MatMul batched f32, 7 rows, " + cols + " columns", fill("""
+                    graph @g(%x: f32[N,2,7,{c}]) {
+                      %t = Transpose(%x) {perm = [0, 1, 3, 2]} : f32[N,2,{c},7]
+                      %g = MatMul(%t, %x) : f32[N,2,{c},{c}]
+                      %y = MatMul(%x, %g) : f32[N,2,7,{c}]
+                      return %y
+                    }""", "c", cols), 3, false));
         }
         // Dynamically quantized MatMuls (one dynamicMatMul call): a column tail, one row per panel, biases.
         for (int[] kn : new int[][] {{19, 33}, {64, 192}, {128, 64}, {1, 1}}) {

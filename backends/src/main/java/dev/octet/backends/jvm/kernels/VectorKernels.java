@@ -613,13 +613,60 @@ public final class VectorKernels {
 
     /**
      * C[m,n] = A[m,k] * B[k,n] for B one or two vectors wide and shallow (attention's per-head products, 16 x 16
-     * x 16): a row of C at a time in registers, B read in place (at most 32 KiB, in L1). The register block's path
-     * would pack B and, B being narrower than its NR columns, go through an edge tile for every block.
+     * x 16): four rows of C at a time in registers (four independent FMA chains: one row's chain of k dependent FMAs
+     * left the FMA units idle for most of its latency), B read in place (at most 32 KiB, in L1), the last rows one
+     * at a time. The register block's path would pack B and, B being narrower than its NR columns, go through an
+     * edge tile for every block.
      */
     private static void gemmNarrow(float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co,
             int ldc, int m, int n, int k) {
         boolean two = n == 2 * L;
-        for (int i = 0; i < m; i++) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int r0 = ao + i * lda;
+            int r1 = r0 + lda;
+            int r2 = r1 + lda;
+            int r3 = r2 + lda;
+            FloatVector c00 = FloatVector.zero(FS);
+            FloatVector c01 = c00;
+            FloatVector c10 = c00;
+            FloatVector c11 = c00;
+            FloatVector c20 = c00;
+            FloatVector c21 = c00;
+            FloatVector c30 = c00;
+            FloatVector c31 = c00;
+            for (int p = 0; p < k; p++) {
+                int br = bo + p * ldb;
+                FloatVector b0 = FloatVector.fromArray(FS, b, br);
+                FloatVector x0 = FloatVector.broadcast(FS, a[r0 + p]);
+                FloatVector x1 = FloatVector.broadcast(FS, a[r1 + p]);
+                FloatVector x2 = FloatVector.broadcast(FS, a[r2 + p]);
+                FloatVector x3 = FloatVector.broadcast(FS, a[r3 + p]);
+                c00 = b0.fma(x0, c00);
+                c10 = b0.fma(x1, c10);
+                c20 = b0.fma(x2, c20);
+                c30 = b0.fma(x3, c30);
+                if (two) {
+                    FloatVector b1 = FloatVector.fromArray(FS, b, br + L);
+                    c01 = b1.fma(x0, c01);
+                    c11 = b1.fma(x1, c11);
+                    c21 = b1.fma(x2, c21);
+                    c31 = b1.fma(x3, c31);
+                }
+            }
+            int cr = co + i * ldc;
+            c00.intoArray(c, cr);
+            c10.intoArray(c, cr + ldc);
+            c20.intoArray(c, cr + 2 * ldc);
+            c30.intoArray(c, cr + 3 * ldc);
+            if (two) {
+                c01.intoArray(c, cr + L);
+                c11.intoArray(c, cr + ldc + L);
+                c21.intoArray(c, cr + 2 * ldc + L);
+                c31.intoArray(c, cr + 3 * ldc + L);
+            }
+        }
+        for (; i < m; i++) {
             int ar = ao + i * lda;
             int cr = co + i * ldc;
             FloatVector c0 = FloatVector.zero(FS);
