@@ -209,6 +209,17 @@ class OpKernelsTest {
                   %y = DequantizeLinear(%t, %s, %zp) : f32[N,3,5,16]
                   return %y
                 }""", 2, false));
+        // LayerNormalization two rows at a time: an odd count (the last row goes with itself), tails, no beta.
+        for (int cols : new int[] {64, 17}) {
+            out.add(Arguments.of("LayerNormalization, 5 rows of " + cols, fill("""
+                    graph @g(%x: f32[N,5,{c}]) {
+                      %gamma = Constant() {value = random<f32[{c}], 1>} : f32[{c}]
+                      %beta = Constant() {value = random<f32[{c}], 2>} : f32[{c}]
+                      %a = LayerNormalization(%x, %gamma, %beta) {axis = -1, epsilon = 1.0E-5} : f32[N,5,{c}]
+                      %b = LayerNormalization(%a, %gamma) {axis = -1, epsilon = 1.0E-3} : f32[N,5,{c}]
+                      return %b
+                    }""", "c", cols), 1, false));
+        }
         // Rows of one vector (16 lanes on AVX-512, 8 on AVX2, 4 on NEON) take the in-register path.
         for (int cols : new int[] {4, 8, 16, 17}) {
             out.add(Arguments.of("Softmax, rows of " + cols, fill("""
