@@ -45,6 +45,27 @@ class LoweringFusionTest {
     }
 
     @Test
+    void convolutionBiasesJoinTheirConvolutions() {
+        String ir = OpKernelsTest.convBias(new int[] {3, 17, 13, 5, 3, 1, 1, 1, 1}, "u8", 0);
+        Map<String, Integer> counts = calls(LoweredModel.lower(IrTextParser.parse(ir, "t")).steps());
+        assertEquals(1, counts.get("convInteger"), counts.toString());
+        assertEquals(null, counts.get("binary"), counts.toString());
+    }
+
+    @Test
+    void residualAddsAreOneCallEach() {
+        // Dequantize, Add, Relu, Quantize: one call; the final Add (no quantization after it) stays a binary op.
+        String ir = OpKernelsTest.cases().map(a -> a.get()).filter(a -> a[0].equals("residual add u8 Relu"))
+                .map(a -> (String) a[1]).findFirst().orElseThrow();
+        Map<String, Integer> counts = calls(LoweredModel.lower(IrTextParser.parse(ir, "t")).steps());
+        assertEquals(1, counts.get("residualAdd"), counts.toString());
+        assertEquals(1, counts.get("quantizeF32"), counts.toString());
+        assertEquals(1, counts.get("dequantize"), counts.toString());
+        assertEquals(1, counts.get("binary"), counts.toString());
+        assertEquals(null, counts.get("activationF32"), counts.toString());
+    }
+
+    @Test
     void staticCnnPoolsAndBiasesInsideItsConvolutions() {
         for (String model : List.of("cnn-static", "cnn-qat")) {
             Map<String, Integer> cnn = calls(LoweredModel.lower(JvmCompiler.forBackend(TestModels.get(model))).steps());

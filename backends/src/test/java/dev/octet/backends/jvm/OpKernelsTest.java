@@ -70,6 +70,14 @@ class OpKernelsTest {
         // than their strides. Rows: c, h, w, oc, k, pad, group; then pool kernel, stride, bias. Odd conv outputs
         // leave a row and a column out of every window; several im2col bands (64x33x31) end on whole strides;
         // 3x3 windows every 2 are not fused and pin the unfused path against the same reference.
+        // ConvInteger + per-channel int32 bias (one convInteger call): activation zero points 0 (no correction but
+        // the bias) and others, strides, groups.
+        for (Object[] cb : new Object[][] {{new int[] {3, 17, 13, 5, 3, 1, 1, 1, 1}, "u8", 0},
+            {new int[] {4, 12, 12, 8, 3, 2, 1, 1, 2}, "u8", 37}, {new int[] {16, 7, 7, 9, 1, 1, 0, 1, 1}, "i8", -3}}) {
+            int[] c = (int[]) cb[0];
+            out.add(Arguments.of("ConvInteger+bias " + cb[1] + " zp " + cb[2] + " " + Arrays.toString(c),
+                    convBias(c, (String) cb[1], (int) cb[2]), 2, true));
+        }
         Object[][] convPools = {{new int[] {1, 28, 28, 16, 3, 1, 1}, 2, 2, true}, {new int[] {3, 17, 13, 5, 3, 1, 1}, 2, 2, true},
             {new int[] {16, 14, 14, 32, 3, 1, 1}, 2, 2, false}, {new int[] {4, 19, 23, 6, 3, 1, 2}, 3, 3, true},
             {new int[] {5, 11, 15, 7, 1, 0, 1}, 2, 3, true}, {new int[] {64, 33, 31, 7, 3, 1, 1}, 2, 2, true},
@@ -186,6 +194,25 @@ class OpKernelsTest {
                 out.add(Arguments.of("dynamic MatMul " + kn[0] + "x" + kn[1] + (bias ? " + bias" : ""),
                         dynamicMatMul(kn[0], kn[1], bias), kn[0] == 1 ? 1 : 5, false));
             }
+        }
+        // Residual connections between quantized layers (one residualAdd call): u8 with Relu, i8 without; the float
+        // sum is read again afterwards, as the next block's skip.
+        for (String[] t : new String[][] {{"u8", "128", "10", "Relu"}, {"i8", "-3", "4", "Identity"}}) {
+            out.add(Arguments.of("residual add " + t[0] + " " + t[3], fill("""
+                    graph @g(%x: f32[N,4,5,7]) {
+                      %s = Constant() {value = dense<f32[], [0.05]>} : f32[]
+                      %zp = Constant() {value = dense<{t}[], [{z}]>} : {t}[]
+                      %s2 = Constant() {value = dense<f32[], [0.03]>} : f32[]
+                      %zp2 = Constant() {value = dense<{t}[], [{z2}]>} : {t}[]
+                      %q = QuantizeLinear(%x, %s, %zp) : {t}[N,4,5,7]
+                      %d = DequantizeLinear(%q, %s, %zp) : f32[N,4,5,7]
+                      %a = Add(%x, %d) : f32[N,4,5,7]
+                      %r = {act}(%a) : f32[N,4,5,7]
+                      %rq = QuantizeLinear(%r, %s2, %zp2) : {t}[N,4,5,7]
+                      %rd = DequantizeLinear(%rq, %s2, %zp2) : f32[N,4,5,7]
+                      %y = Add(%rd, %r) : f32[N,4,5,7]
+                      return %y
+                    }""", "t", t[0], "z", t[1], "z2", t[2], "act", t[3]), 2, false));
         }
         // Strided copies: contiguous rows of 7, 16, 33 (masked tails) and 65 floats, a transposed inner axis, bytes.
         for (int cols : new int[] {7, 16, 33, 65}) {
@@ -382,6 +409,27 @@ class OpKernelsTest {
                   %y = Gemm(%x, %w, %b) {transB = 1} : f32[N,{n}]
                   return %y
                 }""", "k", k, "n", n);
+    }
+
+    /** {@link #conv} (integer) with a per-channel int32 bias Add on the accumulators and activation zero point zp. */
+    static String convBias(int[] c, String type, int zp) {
+        String[] parts = conv(c, type).split("\n");
+        StringBuilder sb = new StringBuilder();
+        for (String line : parts) {
+            if (line.contains("%zp = Constant()")) {
+                line = line.replaceAll("\\[-?\\d+\\]", "[" + zp + "]");
+            }
+            if (line.contains("%y = Cast(%acc)")) {
+                String shape = line.substring(line.lastIndexOf("f32[") + 3);
+                sb.append("  %b = Constant() {value = dense<i32[").append(c[3]).append(",1,1], ")
+                        .append(Arrays.toString(new SplittableRandom(c[3]).ints(c[3], -100_000, 100_000).toArray()))
+                        .append(">} : i32[").append(c[3]).append(",1,1]\n");
+                sb.append("  %sum = Add(%acc, %b) : i32").append(shape).append('\n');
+                line = "  %y = Cast(%sum) {to = 1} : f32" + shape;
+            }
+            sb.append(line).append('\n');
+        }
+        return sb.toString();
     }
 
     static String conv(int[] c, String type) {

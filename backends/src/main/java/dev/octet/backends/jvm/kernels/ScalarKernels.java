@@ -839,6 +839,18 @@ public final class ScalarKernels {
     }
 
     /**
+     * A residual connection between quantized layers, as the quantizer leaves it: y = act(dequantize(q) + skip) in
+     * float (act: none or Relu), which the next block adds again, and yq = quantize(y) for the next convolution; n
+     * elements, per-tensor parameters. The same float operations as the four ops, in one pass.
+     */
+    public static void residualAdd(byte[] q, int qo, boolean unsigned, float[] qScale, int qso, int[] qZp, int qzo,
+            float[] skip, int so, boolean relu, float[] y, int yo, byte[] yq, int yqo, float[] yScale, int yso,
+            int[] yZp, int yzo, int lo, int hi, int n) {
+        ScalarMath.residualAdd(q, qo, unsigned, qScale[qso], qZp[qzo], skip, so, relu, y, yo, yq, yqo, yScale[yso],
+                yZp[yzo], lo, hi, 0, n);
+    }
+
+    /**
      * Requantize (Jacob et al. 2018, as gemmlowp): y = clamp(zp + RDBPOT(SRDHM(acc, multiplier), shift)) per
      * channel of [outer, channels, inner].
      */

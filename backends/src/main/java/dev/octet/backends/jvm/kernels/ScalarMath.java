@@ -19,6 +19,20 @@ public final class ScalarMath {
         return (byte) Math.max(lo, Math.min(hi, r + zp));
     }
 
+    /**
+     * Elements [from, n) of {@link ScalarKernels#residualAdd}: y = act(float(q - qz) * qs + skip), yq =
+     * quantize(y).
+     */
+    public static void residualAdd(byte[] q, int qo, boolean unsigned, float qs, int qz, float[] skip, int so,
+            boolean relu, float[] y, int yo, byte[] yq, int yqo, float ys, int yz, int lo, int hi, int from, int n) {
+        for (int i = from; i < n; i++) {
+            float v = (float) ((long) (unsigned ? q[qo + i] & 0xFF : q[qo + i]) - qz) * qs + skip[so + i];
+            v = relu ? activate(v, ScalarKernels.ACT_RELU, 0f, 0f) : v;
+            y[yo + i] = v;
+            yq[yqo + i] = quantize(v, ys, yz, lo, hi);
+        }
+    }
+
     /** Requantize of one accumulator: clamp(zp + FixedPoint.scale(acc, m, s)) into [lo, hi]. */
     public static byte requantize(int acc, int m, int s, int zp, int lo, int hi) {
         return (byte) Math.max(lo, Math.min(hi, zp + FixedPoint.scale(acc, m, s)));

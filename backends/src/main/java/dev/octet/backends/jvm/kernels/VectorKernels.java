@@ -1852,6 +1852,40 @@ public final class VectorKernels {
         Reference.reachabilityFence(ws);
     }
 
+    /**
+     * {@link ScalarKernels#residualAdd}, the same float operations lane-wise; the quantization's clamp to +-1024
+     * (saturating either way) is compare-and-blend, NaN becomes 0 (the zero point, as Java's conversion gives), and
+     * the rounded value's integer comes from the bits of the rounding sum (see dynamicQuantizeRows).
+     */
+    public static void residualAdd(byte[] q, int qo, boolean unsigned, float[] qScale, int qso, int[] qZp, int qzo,
+            float[] skip, int so, boolean relu, float[] y, int yo, byte[] yq, int yqo, float[] yScale, int yso,
+            int[] yZp, int yzo, int lo, int hi, int n) {
+        float qs = qScale[qso];
+        int qz = qZp[qzo];
+        float ys = yScale[yso];
+        int yz = yZp[yzo];
+        int mask = unsigned ? 0xFF : -1;
+        int i = 0;
+        // The byte load and store may be wider than L lanes (128-bit species): they stay inside the tensor.
+        for (; i + LANE_BYTES.length() <= n; i += L) {
+            IntVector b = ((IntVector) ByteVector.fromArray(LANE_BYTES, q, qo + i)
+                    .convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            FloatVector v = ((FloatVector) b.sub(qz).convertShape(VectorOperators.I2F, FS, 0)).mul(qs)
+                    .add(FloatVector.fromArray(FS, skip, so + i));
+            if (relu) {
+                v = v.blend(0f, v.compare(VectorOperators.LE, 0f));
+            }
+            v.intoArray(y, yo + i);
+            FloatVector t = v.div(ys);
+            t = t.blend(0f, t.compare(VectorOperators.NE, t));
+            t = t.blend(-1024f, t.compare(VectorOperators.LT, -1024f));
+            t = t.blend(1024f, t.compare(VectorOperators.GT, 1024f));
+            IntVector r = t.add(ROUND_MAGIC).reinterpretAsInts().sub(ROUND_MAGIC_BITS - yz).max(lo).min(hi);
+            ((ByteVector) r.convertShape(VectorOperators.I2B, LANE_BYTES, 0)).intoArray(yq, yqo + i);
+        }
+        ScalarMath.residualAdd(q, qo, unsigned, qs, qz, skip, so, relu, y, yo, yq, yqo, ys, yz, lo, hi, i, n);
+    }
+
     /** {@link ScalarKernels#dequantizeRows}, the same operations lane-wise. */
     public static void dequantizeRows(int[] acc, int ao, int[] zp, int zo, int[] colSum, int co, float[] rowScale,
             int ro, float[] colScale, int so, float[] bias, int bo, boolean hasBias, float[] y, int yo, int rows,

@@ -79,12 +79,19 @@ final class ConvLowering {
     record PooledOutput(int kh, int kw, int sh, int sw, int oh, int ow, Value bias, Value result) {
     }
 
-    static void conv(Node node, LoweringContext cx) {
-        conv(node, cx, null);
+    /** A ConvInteger's int32 bias Add joined to it: the constant per-channel bias and the sum it produces. */
+    record BiasedOutput(Value bias, Value result) {
     }
 
-    /** As {@link #conv(Node, LoweringContext)}; a ConvInteger whose accumulators are pooled when {@code pool}. */
-    static void conv(Node node, LoweringContext cx, PooledOutput pool) {
+    static void conv(Node node, LoweringContext cx) {
+        conv(node, cx, null, null);
+    }
+
+    /**
+     * As {@link #conv(Node, LoweringContext)}; a ConvInteger whose accumulators are pooled when {@code pool}, or
+     * take a bias when {@code biased} (one of them at most).
+     */
+    static void conv(Node node, LoweringContext cx, PooledOutput pool, BiasedOutput biased) {
         boolean integer = node.op().equals("ConvInteger");
         Value x = node.input(0);
         Value wv = node.input(1);
@@ -122,11 +129,11 @@ final class ConvLowering {
         Buffer weights = cx.in(wv);
         Buffer xb = cx.in(x);
         if (integer) {
-            convInteger(node, cx, xb, xt, weights, xd[0], groups, c, h, w, oc, oh, ow, win, pool);
+            convInteger(node, cx, xb, xt, weights, xd[0], groups, c, h, w, oc, oh, ow, win, pool, biased);
             return;
         }
-        if (pool != null) {
-            throw cx.error("only ConvInteger pools its results");
+        if (pool != null || biased != null) {
+            throw cx.error("only ConvInteger pools its results or takes an int32 bias");
         }
         Buffer out = cx.out(y);
         Buffer bias = node.inputs().size() > 2 && node.input(2) != null ? cx.in(node.input(2)) : null;
@@ -175,7 +182,8 @@ final class ConvLowering {
      * {@code pool} pools and adds the bias (bands of whole pooling strides).
      */
     private static void convInteger(Node node, LoweringContext cx, Buffer xb, ElementType xt, Buffer weights,
-            IntExpr batch, int groups, int c, int h, int w, int oc, int oh, int ow, Window win, PooledOutput pool) {
+            IntExpr batch, int groups, int c, int h, int w, int oc, int oh, int ow, Window win, PooledOutput pool,
+            BiasedOutput biased) {
         Value wv = node.input(1);
         int cg = c / groups;
         int ocg = oc / groups;
@@ -191,12 +199,25 @@ final class ConvLowering {
         Buffer bytes = cx.scratch(Arena.I8, IntExpr.of((long) k * VnniGemm.panelColumns((int) band)));
         Buffer ints = cx.scratch(Arena.I32, IntExpr.of(Avx2Gemm.packedInts(ocg, k)));
         Buffer corr = zx == 0 ? ints : cx.weight(List.of(wv, zx, "rowsum"), rowSums(cx.constant(wv), oc, k, zx));
+        boolean correct = zx != 0;
+        if (biased != null) {
+            // The bias joins the correction the kernel subtracts per channel: int32 addition wraps, so
+            // acc - corr + bias = acc - (corr - bias) exactly.
+            int[] sums = rowSums(cx.constant(wv), oc, k, zx);
+            Tensor bias = cx.constant(biased.bias());
+            for (int o = 0; o < oc; o++) {
+                sums[o] -= (int) bias.getLong(o);
+            }
+            corr = cx.weight(List.of(wv, zx, biased.bias(), "rowsum-bias"), sums);
+            correct = true;
+        }
+        Value result = pool != null ? pool.result() : biased != null ? biased.result() : node.output(0);
         List<Object> args = new ArrayList<>(List.of(xb, xt == ElementType.U8, weights,
-                cx.out(pool == null ? node.output(0) : pool.result()), batch, IntExpr.of(groups), IntExpr.of(c),
+                cx.out(result), batch, IntExpr.of(groups), IntExpr.of(c),
                 IntExpr.of(h), IntExpr.of(w), IntExpr.of(win.kh()), IntExpr.of(win.kw()), IntExpr.of(win.sh()),
                 IntExpr.of(win.sw()), IntExpr.of(win.ph()), IntExpr.of(win.pw()), IntExpr.of(win.dh()),
                 IntExpr.of(win.dw()), IntExpr.of(oc), IntExpr.of(oh), IntExpr.of(ow), IntExpr.of(zx),
-                IntExpr.of(bandRows), floats, bytes, ints, corr, zx != 0));
+                IntExpr.of(bandRows), floats, bytes, ints, corr, correct));
         if (pool == null) {
             cx.call("convInteger", args.toArray());
             return;

@@ -97,7 +97,7 @@ final class ConvPoolFusion implements Fusion {
     }
 
     /** A static int32 tensor of one value per channel that broadcasts along axis 1 of an NCHW tensor. */
-    private static boolean perChannel(Value v, long channels) {
+    static boolean perChannel(Value v, long channels) {
         if (!isI32(v) || !v.type().shape().isStatic() || v.type().shape().elementCount() != channels) {
             return false;
         }
@@ -121,6 +121,6 @@ final class ConvPoolFusion implements Fusion {
 
     @Override
     public void lower(LoweringContext cx) {
-        ConvLowering.conv(nodes.get(0), cx, pool);
+        ConvLowering.conv(nodes.get(0), cx, pool, null);
     }
 }

@@ -2,6 +2,7 @@ package dev.octet.backends.jvm.lower;
 
 import dev.octet.backends.jvm.OpLowering;
 import dev.octet.ir.Graph;
+import dev.octet.ir.Node;
 import dev.octet.ir.Value;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,8 +62,20 @@ public final class Lowerings {
         List<Fusion> all = new ArrayList<>(DynamicMatMulFusion.extend(g, DynamicDequantizeFusion.find(g, isConstant),
                 isConstant));
         all.addAll(ConvPoolFusion.find(g, isConstant));
+        // After ConvPoolFusion: a convolution whose sums are pooled takes its bias after the pooling.
+        all.addAll(ConvBiasFusion.find(g, isConstant));
         all.addAll(MatMulBiasFusion.find(g, isConstant));
-        return all;
+        all.addAll(ResidualAddFusion.find(g, isConstant));
+        // A node lowers in at most one group: a later group overlapping an earlier one is dropped.
+        Set<Node> claimed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<Fusion> disjoint = new ArrayList<>();
+        for (Fusion f : all) {
+            if (f.nodes().stream().noneMatch(claimed::contains)) {
+                claimed.addAll(f.nodes());
+                disjoint.add(f);
+            }
+        }
+        return disjoint;
     }
 
     public static Set<String> supportedOps() {
