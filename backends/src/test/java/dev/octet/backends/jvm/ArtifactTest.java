@@ -29,7 +29,7 @@ class ArtifactTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp-static", "cnn-static", "transformer-dynamic", "cnn-f32"})
+    @ValueSource(strings = {"mlp-static", "cnn-static", "transformer-dynamic", "cnn-f32", "mlp-f32", "transformer-f32"})
     @SuppressWarnings("unchecked")
     void warmBatchedPredictAllocatesNothing(String name) throws Throwable {
         Object model = JvmCompiler.load(TestModels.get(name), Target.AUTO);

@@ -1824,30 +1824,8 @@ public final class VectorKernels {
         MemorySegment ws = Avx2Gemm.workspace(AVX2_WORKSPACE, VnniGemm.gemmWorkspaceBytes(rows, n, k));
         MemorySegment weights = packedMatrixWeights(w, wo, n, n, k);
         long products = VnniGemm.products(q, qo, k, 0x80, weights, rows, n, k, ws);
-        long rowBytes = 4L * VnniGemm.panelColumns(n);
-        for (int r = 0; r < rows; r++) {
-            long from = products + r * rowBytes;
-            int z = rowZp[zo + r];
-            float rs = rowScale[ro + r];
-            int out = yo + r * n;
-            int j = 0;
-            for (; j + L <= n; j += L) {
-                IntVector t = IntVector.fromMemorySegment(IS, ws, from + 4L * j, ByteOrder.LITTLE_ENDIAN)
-                        .sub(IntVector.fromArray(IS, corr, ko + j))
-                        .sub(IntVector.fromArray(IS, colSum, co + j).mul(z));
-                FloatVector v = ((FloatVector) t.convertShape(VectorOperators.I2F, FS, 0)).mul(rs)
-                        .mul(FloatVector.fromArray(FS, colScale, so + j));
-                if (hasBias) {
-                    v = FloatVector.fromArray(FS, bias, bo + j).add(v);
-                }
-                v.intoArray(y, out + j);
-            }
-            for (; j < n; j++) {
-                int product = ws.get(ValueLayout.JAVA_INT, from + 4L * j) - corr[ko + j];
-                y[out + j] = ScalarMath.dequantizeRow(product, z, colSum[co + j], rs, colScale[so + j], bias[bo + j],
-                        hasBias);
-            }
-        }
+        dequantizeRows(ws, products, 4L * VnniGemm.panelColumns(n), corr, ko, null, 0, rowZp, zo, colSum, co,
+                rowScale, ro, colScale, so, bias, bo, hasBias, y, yo, rows, n);
         Reference.reachabilityFence(weights);
         Reference.reachabilityFence(ws);
     }
@@ -1890,14 +1868,28 @@ public final class VectorKernels {
     public static void dequantizeRows(int[] acc, int ao, int[] zp, int zo, int[] colSum, int co, float[] rowScale,
             int ro, float[] colScale, int so, float[] bias, int bo, boolean hasBias, float[] y, int yo, int rows,
             int n) {
+        dequantizeRows(null, 0, 0, null, 0, acc, ao, zp, zo, colSum, co, rowScale, ro, colScale, so, bias, bo,
+                hasBias, y, yo, rows, n);
+    }
+
+    /**
+     * {@link #dequantizeRows}, the products read from {@code acc}, or, with {@code ws}, from native memory at
+     * {@code base} ({@code rowBytes} a row) less the kernel's per-column correction {@code corr}.
+     */
+    private static void dequantizeRows(MemorySegment ws, long base, long rowBytes, int[] corr, int ko, int[] acc,
+            int ao, int[] zp, int zo, int[] colSum, int co, float[] rowScale, int ro, float[] colScale, int so,
+            float[] bias, int bo, boolean hasBias, float[] y, int yo, int rows, int n) {
         for (int r = 0; r < rows; r++) {
             int z = zp[zo + r];
             float rs = rowScale[ro + r];
+            long from = base + r * rowBytes;
             int a = ao + r * n;
             int out = yo + r * n;
             int j = 0;
             for (; j + L <= n; j += L) {
-                IntVector t = IntVector.fromArray(IS, acc, a + j).sub(IntVector.fromArray(IS, colSum, co + j).mul(z));
+                IntVector t = ws != null ? IntVector.fromMemorySegment(IS, ws, from + 4L * j, ByteOrder.LITTLE_ENDIAN)
+                        .sub(IntVector.fromArray(IS, corr, ko + j)) : IntVector.fromArray(IS, acc, a + j);
+                t = t.sub(IntVector.fromArray(IS, colSum, co + j).mul(z));
                 FloatVector v = ((FloatVector) t.convertShape(VectorOperators.I2F, FS, 0)).mul(rs)
                         .mul(FloatVector.fromArray(FS, colScale, so + j));
                 if (hasBias) {
@@ -1906,8 +1898,9 @@ public final class VectorKernels {
                 v.intoArray(y, out + j);
             }
             for (; j < n; j++) {
-                y[out + j] = ScalarMath.dequantizeRow(acc[a + j], z, colSum[co + j], rs, colScale[so + j],
-                        bias[bo + j], hasBias);
+                int product = ws != null ? ws.get(ValueLayout.JAVA_INT, from + 4L * j) - corr[ko + j] : acc[a + j];
+                y[out + j] = ScalarMath.dequantizeRow(product, z, colSum[co + j], rs, colScale[so + j], bias[bo + j],
+                        hasBias);
             }
         }
     }
