@@ -36,7 +36,7 @@ public record LoweredModel(List<Step> steps, Map<Arena, IntExpr> arenaSizes, Buf
         String batch = !dims.isEmpty() && !dims.get(0).isFixed() ? dims.get(0).toString() : null;
         WeightPack weights = new WeightPack();
         LoweringContext cx = new LoweringContext(graph, batch, weights);
-        Buffer input = cx.out(in);
+        Buffer input = cx.input(in);
         cx.boundary(input);
         Map<Node, Fusion> fused = new IdentityHashMap<>();
         for (Fusion f : Lowerings.fusions(graph, cx::isConstant)) {

@@ -153,6 +153,13 @@ public final class LoweringContext {
 
     // ---------------------------------------------------------------- results
 
+    /** The graph input, read where the caller passed it (kernels only write their results: Buffer.callerInput). */
+    public Buffer input(Value v) {
+        Buffer b = Buffer.callerInput();
+        buffers.put(v, b);
+        return b;
+    }
+
     /** A new slot for a result value. */
     public Buffer out(Value v) {
         Slot s = newSlot(v.name(), Arena.of(v.type().elementType(), where() + " result " + v.name()), count(v));

@@ -290,10 +290,7 @@ final class ModelClassEmitter {
         }
         MethodTypeDesc arraycopy = MethodTypeDesc.of(CD_void, CD_Object, CD_int, CD_Object, CD_int, CD_int);
         ClassDesc system = ClassDesc.of("java.lang.System");
-        code.aload(IN).loadConstant(0);
-        emitBuffer(code, model.input());
-        code.loadConstant(model.inPerSample()).iload(BATCH).imul()
-                .invokestatic(system, "arraycopy", arraycopy);
+        // The kernels read the input where the caller passed it (Buffer.callerInput): no copy in.
         emitSteps(code, model.steps());
         emitBuffer(code, model.output());
         code.aload(OUT).loadConstant(0).loadConstant(model.outPerSample()).iload(BATCH).imul()
@@ -365,7 +362,10 @@ final class ModelClassEmitter {
 
     private void emitBuffer(CodeBuilder code, Buffer b) {
         int arena = b.arena().ordinal();
-        if (b.slot() != null) {
+        if (b.isInput()) {
+            code.aload(IN);
+            emitInt(code, b.offset());
+        } else if (b.slot() != null) {
             code.aload(FIRST_ARRAY + arena);
             emitInt(code, b.slot().offset().plus(b.offset()));
         } else {

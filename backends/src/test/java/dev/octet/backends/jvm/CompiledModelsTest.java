@@ -46,7 +46,10 @@ class CompiledModelsTest {
         boolean vnni = machineCode && target == Target.AVX512_VNNI && HOST_VNNI;
         assertEquals(machineCode && !vnni, kernels(model).endsWith(" avx2-gemm"), kernels(model));
         assertEquals(vnni, kernels(model).endsWith(" avx512-vnni-gemm"), kernels(model));
-        float[] actual = model.apply(input.floats());
+        float[] in = input.floats().clone();
+        float[] actual = model.apply(in);
+        // The kernels read the caller's input array in place: it must come back unchanged.
+        assertArrayEquals(input.floats(), in, name + " " + target + ": predict wrote into its input");
         double maxAbs = 0;
         double maxErr = 0;
         for (int i = 0; i < expected.length; i++) {

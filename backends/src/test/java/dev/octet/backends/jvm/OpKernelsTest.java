@@ -471,7 +471,9 @@ class OpKernelsTest {
         }
         Tensor input = Tensor.of(x.type(), in);
         float[] expected = new ReferenceEvaluator(g).run(List.of(input)).get(0).floats();
+        float[] given = in.clone();
         float[] actual = ((UnaryOperator<float[]>) JvmCompiler.load(g, target)).apply(in);
+        assertArrayEquals(given, in, name + " " + target + ": predict wrote into its input");
         if (integer) {
             assertArrayEquals(expected, actual, name);
         } else {
