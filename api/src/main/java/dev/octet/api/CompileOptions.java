@@ -23,16 +23,33 @@ import java.util.Objects;
  *                    must meet on {@code validation}/{@code labels}
  * @param validation  labelled samples for the budget (.npy or IDX)
  * @param labels      their labels
+ * @param nativeKernels whether the class may install its int8 machine-code kernels (AVX-512 VNNI, AVX2) at run
+ *                    time; false: the Java kernels only, as {@code octet compile --no-native}
  */
 public record CompileOptions(Precision precision, Path calibration, String method, String activations,
                              boolean perTensor, Target target, List<String> keepFp32, String className,
-                             Double smoothQuant, MixedPrecision.Budget budget, Path validation, Path labels) {
+                             Double smoothQuant, MixedPrecision.Budget budget, Path validation, Path labels,
+                             boolean nativeKernels) {
     public CompileOptions {
         Objects.requireNonNull(precision, "precision");
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(activations, "activations");
         Objects.requireNonNull(target, "target");
         keepFp32 = List.copyOf(keepFp32);
+    }
+
+    /** With the run-time machine code allowed (the components before {@code nativeKernels}). */
+    public CompileOptions(Precision precision, Path calibration, String method, String activations,
+                          boolean perTensor, Target target, List<String> keepFp32, String className,
+                          Double smoothQuant, MixedPrecision.Budget budget, Path validation, Path labels) {
+        this(precision, calibration, method, activations, perTensor, target, keepFp32, className, smoothQuant,
+                budget, validation, labels, true);
+    }
+
+    /** These options with another class name. */
+    public CompileOptions withClassName(String name) {
+        return new CompileOptions(precision, calibration, method, activations, perTensor, target, keepFp32, name,
+                smoothQuant, budget, validation, labels, nativeKernels);
     }
 
     public static Builder builder() {
@@ -53,6 +70,13 @@ public record CompileOptions(Precision precision, Path calibration, String metho
         private MixedPrecision.Budget budget;
         private Path validation;
         private Path labels;
+        private boolean nativeKernels = true;
+
+        /** Whether the class may install its int8 machine-code kernels at run time (default true). */
+        public Builder nativeKernels(boolean allowed) {
+            this.nativeKernels = allowed;
+            return this;
+        }
 
         public Builder smoothQuant(Double alpha) {
             this.smoothQuant = alpha;
@@ -109,7 +133,7 @@ public record CompileOptions(Precision precision, Path calibration, String metho
 
         public CompileOptions build() {
             return new CompileOptions(precision, calibration, method, activations, perTensor, target, keepFp32,
-                    className, smoothQuant, budget, validation, labels);
+                    className, smoothQuant, budget, validation, labels, nativeKernels);
         }
     }
 }

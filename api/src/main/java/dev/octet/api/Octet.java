@@ -64,13 +64,13 @@ public final class Octet {
 
     /** Compiles a model file and loads it in-process (a hidden class: {@code className} is ignored). */
     public static OctetModel load(Path model, CompileOptions options) {
-        CompileOptions hidden = withClassName(options, JvmCompiler.hiddenClassName(baseName(model)));
+        CompileOptions hidden = options.withClassName(JvmCompiler.hiddenClassName(baseName(model)));
         return JvmCompiler.instantiate(compile(model, hidden).artifact());
     }
 
     /** Compiles an IR graph and loads it in-process (a hidden class: {@code className} is ignored). */
     public static OctetModel load(Graph graph, CompileOptions options) {
-        CompileOptions hidden = withClassName(options, JvmCompiler.hiddenClassName(graph.name()));
+        CompileOptions hidden = options.withClassName(JvmCompiler.hiddenClassName(graph.name()));
         return JvmCompiler.instantiate(compile(graph, hidden).artifact());
     }
 
@@ -111,11 +111,7 @@ public final class Octet {
         LabeledSamples validation = o.validation() != null && o.labels() != null
                 ? LabeledSamples.read(o.validation(), o.labels(), shape) : null;
         return new ModelCompilation.Options(o.precision(), calibration, o.method(), o.activations(), o.perTensor(),
-                o.target(), o.keepFp32(), className, modelName, sha256, o.budget(), validation, o.smoothQuant());
-    }
-
-    private static CompileOptions withClassName(CompileOptions o, String className) {
-        return new CompileOptions(o.precision(), o.calibration(), o.method(), o.activations(), o.perTensor(),
-                o.target(), o.keepFp32(), className, o.smoothQuant(), o.budget(), o.validation(), o.labels());
+                o.target(), o.keepFp32(), className, modelName, sha256, o.budget(), validation, o.smoothQuant(),
+                o.nativeKernels());
     }
 }

@@ -2,6 +2,7 @@ package dev.octet.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,29 @@ class OctetTest {
         }
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 1e-5f * scale, "output " + i);
+        }
+    }
+
+    @Test
+    void nativeKernelsCanBeTurnedOff() throws ReflectiveOperationException {
+        // As octet compile --no-native: the class keeps the Java kernels wherever it runs. With the default, a host
+        // with AVX2 (the test JVM grants native access) installs the machine code for the int8 GEMMs.
+        CompileOptions.Builder b = CompileOptions.builder().precision(Precision.INT8).calibration(CALIB);
+        String off = kernels(Octet.load(MLP, b.nativeKernels(false).build()));
+        assertFalse(off.endsWith("-gemm"), off);
+        String on = kernels(Octet.load(MLP, b.nativeKernels(true).build()));
+        assertEquals(hostHasAvx2(), on.endsWith("-gemm"), on);
+    }
+
+    private static String kernels(OctetModel model) throws ReflectiveOperationException {
+        return (String) model.getClass().getMethod("kernels").invoke(model);
+    }
+
+    private static boolean hostHasAvx2() {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/cpuinfo")).contains(" avx2 ");
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

@@ -73,6 +73,10 @@ public class CompileMojo extends AbstractMojo {
     @Parameter(defaultValue = "auto")
     String target;
 
+    /** Whether the classes may install their int8 machine-code kernels at run time (AVX-512 VNNI, AVX2). */
+    @Parameter(defaultValue = "true")
+    boolean nativeKernels;
+
     @Parameter(property = "octet.skip", defaultValue = "false")
     boolean skip;
 
@@ -192,6 +196,7 @@ public class CompileMojo extends AbstractMojo {
                     .className(m.className != null ? m.className
                             : packageName + "." + dev.octet.backends.jvm.ClassNames.javaIdentifier(base))
                     .smoothQuant(m.smoothQuant)
+                    .nativeKernels(m.nativeKernels != null ? m.nativeKernels : nativeKernels)
                     .budget(m.maxAccuracyDrop == null ? null : new MixedPrecision.Budget(m.maxAccuracyDrop,
                             m.maxClassDrop, m.minInt8Macs != null ? m.minInt8Macs : 0.5),
                             m.validation == null ? null : m.validation.toPath(),

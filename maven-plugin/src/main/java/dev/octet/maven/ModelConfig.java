@@ -41,4 +41,6 @@ public class ModelConfig {
     Double minInt8Macs;
     /** SmoothQuant strength before static int8 (e.g. 0.5); unset: none. */
     Double smoothQuant;
+    /** Whether the class may install its int8 machine-code kernels at run time (octet compile --no-native: false). */
+    Boolean nativeKernels;
 }
