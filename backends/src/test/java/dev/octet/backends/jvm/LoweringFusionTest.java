@@ -45,6 +45,18 @@ class LoweringFusionTest {
     }
 
     @Test
+    void attentionHeadsReadThroughTheirTransposes() {
+        // Q, V and the merged result go through the GEMM's strides; K^T (its last axis moves) stays a copy.
+        Map<String, Integer> counts = calls(LoweredModel.lower(IrTextParser.parse(OpKernelsTest.attention(5, 3, 7),
+                "t")).steps());
+        assertEquals(2, counts.get("gemmF32Heads"), counts.toString());
+        assertEquals(1, counts.get("copyStrided"), counts.toString());
+        assertEquals(null, counts.get("gemmF32"), counts.toString());
+        Map<String, Integer> transformer = calls(LoweredModel.lower(TestModels.get("transformer-dynamic")).steps());
+        assertEquals(4, transformer.get("gemmF32Heads"), transformer.toString());
+    }
+
+    @Test
     void convolutionBiasesJoinTheirConvolutions() {
         String ir = OpKernelsTest.convBias(new int[] {3, 17, 13, 5, 3, 1, 1, 1, 1}, "u8", 0);
         Map<String, Integer> counts = calls(LoweredModel.lower(IrTextParser.parse(ir, "t")).steps());

@@ -188,6 +188,12 @@ class OpKernelsTest {
                       return %y
                     }""", "c", cols), 3, false));
         }
+        // Attention's per-head products read and write through Transposes of the middle axes (gemmF32Heads): odd
+        // sizes, and 16 positions x 4 heads x 16 (the narrow kernel on AVX-512 and AVX2).
+        for (int[] mhk : new int[][] {{5, 3, 7}, {16, 4, 16}}) {
+            out.add(Arguments.of("attention heads " + Arrays.toString(mhk), attention(mhk[0], mhk[1], mhk[2]), 2,
+                    false));
+        }
         // Dynamically quantized MatMuls (one dynamicMatMul call): a column tail, one row per panel, biases.
         for (int[] kn : new int[][] {{19, 33}, {64, 192}, {128, 64}, {1, 1}}) {
             for (boolean bias : new boolean[] {true, false}) {
@@ -378,6 +384,21 @@ class OpKernelsTest {
                 "k", c[4], "p", c[5], "g", c[6], "cg", c[0] / c[6], "oh", oh, "ow", ow, "pk", pool, "ps", stride,
                 "ph", (oh - pool) / stride + 1, "pw", (ow - pool) / stride + 1, "bias",
                 Arrays.toString(new SplittableRandom(c[3]).ints(c[3], -100_000, 100_000).toArray()));
+    }
+
+    /** softmax(Q K^T) V over heads, with Q, K, V the input seen as [N, M, H, K] and the result merged back. */
+    static String attention(int m, int h, int k) {
+        return fill("""
+                graph @g(%x: f32[N,{m},{h},{k}]) {
+                  %q = Transpose(%x) {perm = [0, 2, 1, 3]} : f32[N,{h},{m},{k}]
+                  %kt = Transpose(%x) {perm = [0, 2, 3, 1]} : f32[N,{h},{k},{m}]
+                  %s = MatMul(%q, %kt) : f32[N,{h},{m},{m}]
+                  %p = Softmax(%s) {axis = -1} : f32[N,{h},{m},{m}]
+                  %v = Transpose(%x) {perm = [0, 2, 1, 3]} : f32[N,{h},{m},{k}]
+                  %o = MatMul(%p, %v) : f32[N,{h},{m},{k}]
+                  %y = Transpose(%o) {perm = [0, 2, 1, 3]} : f32[N,{m},{h},{k}]
+                  return %y
+                }""", "m", m, "h", h, "k", k);
     }
 
     /** A MatMul as quantize-dynamic writes it: run-time row quantization, the int8 product, the float epilogue. */

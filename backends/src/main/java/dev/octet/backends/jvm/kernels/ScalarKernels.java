@@ -320,6 +320,22 @@ public final class ScalarKernels {
     }
 
     /**
+     * batches x heads products C[m,n] = A[m,k] * B[k,n] (attention's per-head products), each operand at
+     * {@code o + i * (n stride) + h * (h stride)} with its own leading dimension: an operand read through (or a result
+     * written through) a Transpose of the two middle axes needs no copy of its own.
+     */
+    public static void gemmF32Heads(float[] a, int ao, int lda, int an, int ah, float[] b, int bo, int ldb, int bn,
+            int bh, float[] c, int co, int ldc, int cn, int ch, int batches, int heads, int m, int n, int k,
+            float[] scratch, int so) {
+        for (int i = 0; i < batches; i++) {
+            for (int h = 0; h < heads; h++) {
+                gemm(a, ao + i * an + h * ah, lda, b, bo + i * bn + h * bh, ldb, c, co + i * cn + h * ch, ldc, m, n,
+                        k);
+            }
+        }
+    }
+
+    /**
      * C[m,n] = A[m,k] * W[k,n] for a constant W (a layer's weights): the SIMD variant keeps W in its register
      * block's panel layout, made on first use.
      */

@@ -441,6 +441,18 @@ public final class VectorKernels {
         }
     }
 
+    /** {@link ScalarKernels#gemmF32Heads}. */
+    public static void gemmF32Heads(float[] a, int ao, int lda, int an, int ah, float[] b, int bo, int ldb, int bn,
+            int bh, float[] c, int co, int ldc, int cn, int ch, int batches, int heads, int m, int n, int k,
+            float[] scratch, int so) {
+        for (int i = 0; i < batches; i++) {
+            for (int h = 0; h < heads; h++) {
+                gemm(a, ao + i * an + h * ah, lda, b, null, bo + i * bn + h * bh, ldb, c, co + i * cn + h * ch, ldc, m,
+                        n, k, false, false, scratch, so);
+            }
+        }
+    }
+
     /**
      * {@link ScalarKernels#gemmF32Weights}: W in panels of NR columns, k rows each ({@link #weightPanels}), so the
      * register block reads it as it is instead of copying a panel per KC rows of every call.

@@ -66,6 +66,7 @@ public final class Lowerings {
         all.addAll(ConvBiasFusion.find(g, isConstant));
         all.addAll(MatMulBiasFusion.find(g, isConstant));
         all.addAll(ResidualAddFusion.find(g, isConstant));
+        all.addAll(HeadMatMulFusion.find(g, isConstant));
         // A node lowers in at most one group: a later group overlapping an earlier one is dropped.
         Set<Node> claimed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         List<Fusion> disjoint = new ArrayList<>();
