@@ -233,6 +233,12 @@ class OpKernelsTest {
                       return %s
                     }""", "c", cols, "n", 15 * cols), 2, false));
         }
+        // Inner axes trading places with both multiples of 16 (L x L blocks on every target), in two batches.
+        out.add(Arguments.of("Transpose f32, blocks", """
+                graph @g(%x: f32[N,16,3,32]) {
+                  %y = Transpose(%x) {perm = [0, 2, 3, 1]} : f32[N,3,32,16]
+                  return %y
+                }""", 2, false));
         out.add(Arguments.of("Transpose u8", """
                 graph @g(%x: f32[N,5,3,16]) {
                   %s = Constant() {value = dense<f32[], [0.05]>} : f32[]

@@ -60,6 +60,9 @@ public final class VectorKernels {
     private static final FloatVector ZIP_HIGH = zipIndices(1);
     private static final FloatVector[] MERGE_AB = mergeIndices(false);
     private static final FloatVector[] MERGE_C = mergeIndices(true);
+    /** {@link #transposeBlocks}'s stages. */
+    private static final FloatVector[] TRANSPOSE_LOW = transposeStages(false);
+    private static final FloatVector[] TRANSPOSE_HIGH = transposeStages(true);
     /** Shorts and ints of the same vector width: the 16-bit matrix-vector kernel. */
     static final VectorSpecies<Short> SS = VectorSpecies.of(short.class, FS.vectorShape());
     static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, FS.vectorShape());
@@ -1600,6 +1603,11 @@ public final class VectorKernels {
      */
     public static void copyStrided(Object src, int so, Object dst, int doff, int d0, int d1, int d2, int d3,
             int ss0, int ss1, int ss2, int ss3, int ds0, int ds1, int ds2, int ds3) {
+        if (src instanceof float[] sf && ds3 == 1 && ss2 == 1 && ss3 != 1 && d2 % L == 0 && d3 % L == 0
+                && ds2 >= d3) {
+            transposeBlocks(sf, so, (float[]) dst, doff, d0, d1, d2, d3, ss0, ss1, ss3, ds0, ds1, ds2);
+            return;
+        }
         if (!(src instanceof float[] sf) || ss3 != 1 || ds3 != 1 || d3 > SHORT_ROW) {
             StridedCopies.stridedCopy(src, so, dst, doff, d0, d1, d2, d3, ss0, ss1, ss2, ss3, ds0, ds1, ds2, ds3);
             return;
@@ -1621,6 +1629,59 @@ public final class VectorKernels {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #copyStrided} whose two inner axes trade places (attention's K^T: the source contiguous along the
+     * destination's rows, the destination along the source's): L x L blocks, each written row by row from the
+     * source's vectors, then transposed in place in the destination by log2(L) stages of two-vector selections
+     * (rows i and i + h swap the lanes of their quadrants), where an element loop moved one value at a time.
+     */
+    private static void transposeBlocks(float[] s, int so, float[] d, int doff, int d0, int d1, int d2, int d3,
+            int ss0, int ss1, int ss3, int ds0, int ds1, int ds2) {
+        for (int i0 = 0; i0 < d0; i0++) {
+            for (int i1 = 0; i1 < d1; i1++) {
+                int from = so + i0 * ss0 + i1 * ss1;
+                int to = doff + i0 * ds0 + i1 * ds1;
+                for (int b2 = 0; b2 < d2; b2 += L) {
+                    for (int b3 = 0; b3 < d3; b3 += L) {
+                        int block = to + b2 * ds2 + b3;
+                        for (int j = 0; j < L; j++) {
+                            FloatVector.fromArray(FS, s, from + b2 + (b3 + j) * ss3).intoArray(d, block + j * ds2);
+                        }
+                        for (int t = 0; t < TRANSPOSE_LOW.length; t++) {
+                            int h = L >> (t + 1);
+                            for (int i = 0; i < L; i++) {
+                                if ((i & h) == 0) {
+                                    FloatVector a = FloatVector.fromArray(FS, d, block + i * ds2);
+                                    FloatVector b = FloatVector.fromArray(FS, d, block + (i + h) * ds2);
+                                    TRANSPOSE_LOW[t].selectFrom(a, b).intoArray(d, block + i * ds2);
+                                    TRANSPOSE_HIGH[t].selectFrom(a, b).intoArray(d, block + (i + h) * ds2);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The stages of {@link #transposeBlocks}, h = L/2 down to 1: lane j of the new row i takes row i's lane j, or
+     * (j with bit h set) row i+h's lane j - h; of the new row i+h, row i's lane j + h, or row i+h's lane j.
+     */
+    private static FloatVector[] transposeStages(boolean high) {
+        FloatVector[] stages = new FloatVector[Integer.numberOfTrailingZeros(L)];
+        for (int t = 0; t < stages.length; t++) {
+            int h = L >> (t + 1);
+            float[] index = new float[L];
+            for (int j = 0; j < L; j++) {
+                boolean set = (j & h) != 0;
+                index[j] = high ? (set ? L + j : j + h) : (set ? L + j - h : j);
+            }
+            stages[t] = FloatVector.fromArray(FS, index, 0);
+        }
+        return stages;
     }
 
     /**
