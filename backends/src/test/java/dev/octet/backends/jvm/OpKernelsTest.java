@@ -202,23 +202,24 @@ class OpKernelsTest {
             }
         }
         // Residual connections between quantized layers (one residualAdd call): u8 with Relu, i8 without; the float
-        // sum is read again afterwards, as the next block's skip.
-        for (String[] t : new String[][] {{"u8", "128", "10", "Relu"}, {"i8", "-3", "4", "Identity"}}) {
+        // sum is read again afterwards, as the next block's skip. The i8 tensor spans several chunks and a tail.
+        for (String[] t : new String[][] {{"u8", "128", "10", "Relu", "4,5,7"}, {"i8", "-3", "4", "Identity",
+            "4,17,19"}}) {
             out.add(Arguments.of("residual add " + t[0] + " " + t[3], fill("""
-                    graph @g(%x: f32[N,4,5,7]) {
+                    graph @g(%x: f32[N,{shape}]) {
                       %s = Constant() {value = dense<f32[], [0.05]>} : f32[]
                       %zp = Constant() {value = dense<{t}[], [{z}]>} : {t}[]
                       %s2 = Constant() {value = dense<f32[], [0.03]>} : f32[]
                       %zp2 = Constant() {value = dense<{t}[], [{z2}]>} : {t}[]
-                      %q = QuantizeLinear(%x, %s, %zp) : {t}[N,4,5,7]
-                      %d = DequantizeLinear(%q, %s, %zp) : f32[N,4,5,7]
-                      %a = Add(%x, %d) : f32[N,4,5,7]
-                      %r = {act}(%a) : f32[N,4,5,7]
-                      %rq = QuantizeLinear(%r, %s2, %zp2) : {t}[N,4,5,7]
-                      %rd = DequantizeLinear(%rq, %s2, %zp2) : f32[N,4,5,7]
-                      %y = Add(%rd, %r) : f32[N,4,5,7]
+                      %q = QuantizeLinear(%x, %s, %zp) : {t}[N,{shape}]
+                      %d = DequantizeLinear(%q, %s, %zp) : f32[N,{shape}]
+                      %a = Add(%x, %d) : f32[N,{shape}]
+                      %r = {act}(%a) : f32[N,{shape}]
+                      %rq = QuantizeLinear(%r, %s2, %zp2) : {t}[N,{shape}]
+                      %rd = DequantizeLinear(%rq, %s2, %zp2) : f32[N,{shape}]
+                      %y = Add(%rd, %r) : f32[N,{shape}]
                       return %y
-                    }""", "t", t[0], "z", t[1], "z2", t[2], "act", t[3]), 2, false));
+                    }""", "t", t[0], "z", t[1], "z2", t[2], "act", t[3], "shape", t[4]), 2, false));
         }
         // Strided copies: contiguous rows of 7, 16, 33 (masked tails) and 65 floats, a transposed inner axis, bytes.
         for (int cols : new int[] {7, 16, 33, 65}) {

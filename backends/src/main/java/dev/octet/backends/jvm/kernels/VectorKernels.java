@@ -80,7 +80,7 @@ public final class VectorKernels {
     static final VectorShuffle<Integer>[] INT_ROTATIONS = rotations(IS);
     /** Longest contiguous float rows copyStrided moves in vectors rather than by arraycopy. */
     static final int SHORT_ROW = 4 * L;
-    /** Elements per chunk of erfF32's three passes (stays in L1). */
+    /** Elements per chunk of erfF32's three passes and residualAdd's two (stays in L1). */
     static final int ERF_CHUNK = 1024;
     /** Columns of one chunk of the 16-bit matrix-vector kernel: a byte vector's worth. */
     static final int CH = 4 * L;
@@ -1904,37 +1904,33 @@ public final class VectorKernels {
     }
 
     /**
-     * {@link ScalarKernels#residualAdd}, the same float operations lane-wise; the quantization's clamp to +-1024
-     * (saturating either way) is compare-and-blend, NaN becomes 0 (the zero point, as Java's conversion gives), and
-     * the rounded value's integer comes from the bits of the rounding sum (see dynamicQuantizeRows).
+     * {@link ScalarKernels#residualAdd}, the same float operations lane-wise, in chunks of {@link #ERF_CHUNK}: the
+     * float sums of a chunk, then their quantization by {@link #quantizeF32} while they are in L1.
      */
     public static void residualAdd(byte[] q, int qo, boolean unsigned, float[] qScale, int qso, int[] qZp, int qzo,
             float[] skip, int so, boolean relu, float[] y, int yo, byte[] yq, int yqo, float[] yScale, int yso,
             int[] yZp, int yzo, int lo, int hi, int n) {
         float qs = qScale[qso];
         int qz = qZp[qzo];
-        float ys = yScale[yso];
-        int yz = yZp[yzo];
         int mask = unsigned ? 0xFF : -1;
-        int i = 0;
-        // The byte load and store may be wider than L lanes (128-bit species): they stay inside the tensor.
-        for (; i + LANE_BYTES.length() <= n; i += L) {
-            IntVector b = ((IntVector) ByteVector.fromArray(LANE_BYTES, q, qo + i)
-                    .convertShape(VectorOperators.B2I, IS, 0)).and(mask);
-            FloatVector v = ((FloatVector) b.sub(qz).convertShape(VectorOperators.I2F, FS, 0)).mul(qs)
-                    .add(FloatVector.fromArray(FS, skip, so + i));
-            if (relu) {
-                v = v.blend(0f, v.compare(VectorOperators.LE, 0f));
+        for (int c0 = 0; c0 < n; c0 += ERF_CHUNK) {
+            int end = Math.min(n, c0 + ERF_CHUNK);
+            int i = c0;
+            // The byte load may be wider than L lanes (128-bit species): it stays inside the chunk.
+            for (; i + LANE_BYTES.length() <= end; i += L) {
+                IntVector b = ((IntVector) ByteVector.fromArray(LANE_BYTES, q, qo + i)
+                        .convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+                FloatVector v = ((FloatVector) b.sub(qz).convertShape(VectorOperators.I2F, FS, 0)).mul(qs)
+                        .add(FloatVector.fromArray(FS, skip, so + i));
+                if (relu) {
+                    v = v.blend(0f, v.compare(VectorOperators.LE, 0f));
+                }
+                v.intoArray(y, yo + i);
             }
-            v.intoArray(y, yo + i);
-            FloatVector t = v.div(ys);
-            t = t.blend(0f, t.compare(VectorOperators.NE, t));
-            t = t.blend(-1024f, t.compare(VectorOperators.LT, -1024f));
-            t = t.blend(1024f, t.compare(VectorOperators.GT, 1024f));
-            IntVector r = t.add(ROUND_MAGIC).reinterpretAsInts().sub(ROUND_MAGIC_BITS - yz).max(lo).min(hi);
-            ((ByteVector) r.convertShape(VectorOperators.I2B, LANE_BYTES, 0)).intoArray(yq, yqo + i);
+            ScalarMath.residualAdd(q, qo, unsigned, qs, qz, skip, so, relu, y, yo, yq, yqo, yScale[yso], yZp[yzo],
+                    lo, hi, i, end);
+            quantizeF32(y, yo + c0, yq, yqo + c0, 1, 1, i - c0, yScale, yso, yZp, yzo, lo, hi);
         }
-        ScalarMath.residualAdd(q, qo, unsigned, qs, qz, skip, so, relu, y, yo, yq, yqo, ys, yz, lo, hi, i, n);
     }
 
     /** {@link ScalarKernels#dequantizeRows}, the same operations lane-wise. */
@@ -1979,9 +1975,11 @@ public final class VectorKernels {
     }
 
     /**
-     * QuantizeLinear as {@link ScalarKernels#quantizeF32}, bit-exact: the same IEEE division, then x / scale
-     * clamped to +-1024 (saturating either way, since zero points and bounds lie in [-128, 255]) so that the
-     * magic-number rounding is exact; NaN converts to 0 as in Java, giving the zero point.
+     * QuantizeLinear as {@link ScalarKernels#quantizeF32}, bit-exact: the same IEEE division, NaN to 0 (the zero
+     * point, as Java's conversion gives), then x / scale clamped to +-1024 (saturating either way, since zero points
+     * and bounds lie in [-128, 255]) by compare-and-blend, and the rounded value's integer from the bits of the
+     * rounding sum (see dynamicQuantizeRows): Java's float min/max and float-to-int conversion take about six
+     * instructions each.
      */
     public static void quantizeF32(float[] x, int xo, byte[] q, int qo, int outer, int channels, int inner,
             float[] scale, int so, int[] zp, int zo, int lo, int hi) {
@@ -1992,9 +1990,11 @@ public final class VectorKernels {
                 int z = zp[zo + c];
                 int e = 0;
                 for (; e + LANE_BYTES.length() <= inner; e += L) {
-                    FloatVector v = FloatVector.fromArray(FS, x, xo + i + e).div(s).max(-1024f).min(1024f);
-                    v = v.add(ROUND_MAGIC).sub(ROUND_MAGIC);
-                    IntVector r = ((IntVector) v.convertShape(VectorOperators.F2I, IS, 0)).add(z).max(lo).min(hi);
+                    FloatVector v = FloatVector.fromArray(FS, x, xo + i + e).div(s);
+                    v = v.blend(0f, v.compare(VectorOperators.NE, v));
+                    v = v.blend(-1024f, v.compare(VectorOperators.LT, -1024f));
+                    v = v.blend(1024f, v.compare(VectorOperators.GT, 1024f));
+                    IntVector r = v.add(ROUND_MAGIC).reinterpretAsInts().sub(ROUND_MAGIC_BITS - z).max(lo).min(hi);
                     ((ByteVector) r.convertShape(VectorOperators.I2B, LANE_BYTES, 0)).intoArray(q, qo + i + e);
                 }
                 for (; e < inner; e++) {
