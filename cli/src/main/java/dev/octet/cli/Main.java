@@ -61,7 +61,15 @@ public final class Main {
                     + " --help' for usage.");
             return USAGE;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // An Error passes picocli's handler; the heap is the user's to size, so say so instead of a stack trace.
+            err.println("octet: error: out of memory (" + e.getMessage() + ", maximum heap "
+                    + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB)");
+            err.println("octet: hint: give the JVM more heap, e.g. JAVA_TOOL_OPTIONS=-Xmx16g, or pass smaller inputs");
+            return FAILED;
+        }
     }
 
     /** An error in what the user asked for; {@code usage} errors exit with 2, others with 1. */

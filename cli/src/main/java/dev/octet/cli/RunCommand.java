@@ -38,6 +38,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "X.npy", description = "Input tensor (first graph input).")
     Path input;
 
+    private static final int CHUNK_ROWS = 256;
+
     @Option(names = "--output", paramLabel = "Y.npy", description = "Write the first output here; otherwise print a summary.")
     Path output;
 
@@ -88,8 +90,7 @@ final class RunCommand implements Callable<Integer> {
         RunnableModel m = ModelOpener.openJar(model);
         Tensor x = SampleFiles.read(input, m.sampleShape());
         int n = (int) x.shape().size(0);
-        float[] y = new float[n * m.outputSize()];
-        m.predict(x.floats(), n, y);
+        float[] y = predictInChunks(m, x.floats(), n);
         Tensor result = Tensor.of(TensorType.of(ElementType.F32, n, m.outputSize()), y);
         if (output != null) {
             NpyFormat.write(result, output);
@@ -99,6 +100,31 @@ final class RunCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Runs the rows {@link #CHUNK_ROWS} at a time (or the class's fixed batch): a generated class's workspace grows
+     * with the batch, and the 60,000 Fashion-MNIST training images at once would need gigabytes of heap.
+     */
+    static float[] predictInChunks(RunnableModel m, float[] x, int n) {
+        long fixed = m.instance().inputShape()[0];
+        int chunk = fixed > 0 ? (int) fixed : CHUNK_ROWS;
+        int in = m.inputSize();
+        int outSize = m.outputSize();
+        float[] y = new float[Math.multiplyExact(n, outSize)];
+        if (n <= chunk) {
+            m.predict(x, n, y);
+            return y;
+        }
+        float[] xs = new float[chunk * in];
+        float[] ys = new float[chunk * outSize];
+        for (int start = 0; start < n; start += chunk) {
+            int rows = Math.min(chunk, n - start);
+            System.arraycopy(x, start * in, xs, 0, rows * in);
+            m.predict(xs, rows, ys);
+            System.arraycopy(ys, 0, y, start * outSize, rows * outSize);
+        }
+        return y;
     }
 
     /** Prints each row of a 2-D float output with its argmax, as a classifier's predictions. */

@@ -6,9 +6,12 @@ import static dev.octet.cli.CliSupport.TEST_X;
 import static dev.octet.cli.CliSupport.assertError;
 import static dev.octet.cli.CliSupport.ok;
 import static dev.octet.cli.CliSupport.octet;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.octet.cli.model.ModelOpener;
+import dev.octet.cli.model.RunnableModel;
 import dev.octet.frontend.NpyFormat;
 import dev.octet.ir.Tensor;
 import java.nio.file.Files;
@@ -63,6 +66,12 @@ class InspectRunBenchTest {
             agree += argmax(a, r) == argmax(b, r) ? 1 : 0;
         }
         assertTrue(agree >= 970, "int8 jar agrees with the float reference on " + agree + "/1000");
+
+        // run feeds the class 256 rows at a time (1000 = 3 x 256 + 232): the same numbers as one call.
+        RunnableModel model = ModelOpener.openJar(jar);
+        float[] whole = new float[1000 * 10];
+        model.predict(NpyFormat.read(Path.of(TEST_X)).floats(), 1000, whole);
+        assertArrayEquals(whole, a);
     }
 
     @Test
