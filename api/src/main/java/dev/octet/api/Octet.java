@@ -3,15 +3,13 @@ package dev.octet.api;
 import dev.octet.backends.jvm.ClassNames;
 import dev.octet.backends.jvm.JvmCompiler;
 import dev.octet.frontend.ModelLoader;
+import dev.octet.frontend.ModelSource;
 import dev.octet.ir.Dim;
 import dev.octet.ir.Graph;
 import dev.octet.ir.Tensor;
 import dev.octet.ir.Value;
 import dev.octet.passes.quant.QuantizationProgress;
 import dev.octet.runtime.OctetModel;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -42,17 +40,20 @@ public final class Octet {
 
     /** As {@link #compile(Path, CompileOptions)}, reporting the progress of calibration and bias correction. */
     public static ModelCompilation.Result compile(Path model, CompileOptions options, QuantizationProgress progress) {
-        Graph graph = ModelLoader.load(model);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(model);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + model + ": " + e.getMessage(), e);
-        }
+        ModelSource source = ModelLoader.read(model);
+        Graph graph = source.graph();
         String modelName = baseName(model);
         String className = options.className() != null ? options.className() : defaultClassName(modelName);
-        return ModelCompilation.compile(graph, internal(graph, options, className, modelName,
-                JvmCompiler.sha256(bytes)), progress);
+        return ModelCompilation.compile(graph, internal(graph, options, className, modelName, source.sha256()),
+                progress);
+    }
+
+    /**
+     * The files a model is read from: the model file, then its data files (ONNX external data, {@code .oir} side
+     * files). The compiled class's {@code sourceSha256} covers all of them.
+     */
+    public static List<Path> sourceFiles(Path model) {
+        return ModelLoader.read(model).files();
     }
 
     /** Compiles an IR graph (its name is the model name; no source hash). */

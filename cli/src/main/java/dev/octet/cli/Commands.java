@@ -9,6 +9,7 @@ import dev.octet.cli.eval.ClassAccuracy;
 import dev.octet.cli.eval.Timing;
 import dev.octet.cli.model.RunnableModel;
 import dev.octet.frontend.ModelLoader;
+import dev.octet.frontend.ModelSource;
 import dev.octet.ir.Graph;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,8 +24,13 @@ final class Commands {
 
     /** Loads and verifies a model; a missing file is a usage error. */
     static Graph loadModel(Path file) {
+        return readModel(file).graph();
+    }
+
+    /** The model with the files it was read from (its data files too). */
+    static ModelSource readModel(Path file) {
         requireFile(file, "model");
-        return ModelLoader.load(file);
+        return ModelLoader.read(file);
     }
 
     static void requireFile(Path file, String what) {

@@ -18,6 +18,7 @@ import dev.octet.cli.model.ModelOpener;
 import dev.octet.api.Precision;
 import dev.octet.cli.model.RunnableModel;
 import dev.octet.cli.report.HtmlReport;
+import dev.octet.frontend.ModelSource;
 import dev.octet.frontend.onnx.OnnxWriter;
 import dev.octet.frontend.onnx.QdqExport;
 import dev.octet.ir.Graph;
@@ -146,7 +147,8 @@ final class CompileCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new Main.UserError("--batch must be at least 1, got " + batch, true);
         }
-        Graph source = Commands.loadModel(model);
+        ModelSource modelSource = Commands.readModel(model);
+        Graph source = modelSource.graph();
         long[] sampleShape = Commands.sampleShape(source, model);
         Tensor calib = null;
         if (calibration != null) {
@@ -159,7 +161,6 @@ final class CompileCommand implements Callable<Integer> {
             Commands.requireFile(labels, "labels");
             valid = LabeledData.read(validation, labels, sampleShape, outputClasses(source));
         }
-        byte[] sourceBytes = Files.readAllBytes(model);
         String name = className != null ? className : Octet.defaultClassName(baseName(model));
         if ((maxAccuracyDrop != null || maxClassDrop != null) && (p != Precision.MIXED || valid == null)) {
             throw new Main.UserError("--max-accuracy-drop and --max-class-drop choose a mixed precision: they need "
@@ -171,7 +172,7 @@ final class CompileCommand implements Callable<Integer> {
         MixedPrecision.Budget budget = maxAccuracyDrop == null ? null
                 : new MixedPrecision.Budget(maxAccuracyDrop, maxClassDrop, minInt8Macs);
         ModelCompilation.Options options = new ModelCompilation.Options(p, calib, ranges.method, ranges.activations, ranges.perTensor, t,
-                keepFp32, name, baseName(model), JvmCompiler.sha256(sourceBytes), budget,
+                keepFp32, name, baseName(model), modelSource.sha256(), budget,
                 valid == null ? null : new LabeledSamples(valid.samples(), valid.labels()), smoothQuant, !noNative);
         ModelCompilation.Result result;
         try {
@@ -206,7 +207,7 @@ final class CompileCommand implements Callable<Integer> {
             }
             result.artifact().writeJar(output, extras);
             out.printf("wrote %s: class %s, %s, target %s, %s (source %s)%n", output, name, p.id(), t.id(),
-                    BeforeAfterTable.bytes(Files.size(output)), BeforeAfterTable.bytes(sourceBytes.length));
+                    BeforeAfterTable.bytes(Files.size(output)), BeforeAfterTable.bytes(modelSource.bytes()));
         }
         out.printf("%d of %d layers in int8 (%.1f%% of MACs)%s%n", summary.layers().stream()
                         .filter(l -> l.precision().equals("int8")).count(), summary.layers().size(),

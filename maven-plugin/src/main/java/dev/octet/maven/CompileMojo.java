@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -130,10 +131,13 @@ public class CompileMojo extends AbstractMojo {
         }
         CompileOptions options = options(m);
         String className = options.className();
-        String fingerprint = fingerprint(m, options);
         Path stamp = stateDirectory.toPath().resolve(className + ".sha256");
         Path classFile = outputDirectory.toPath().resolve(className.replace('.', '/') + ".class");
-        if (Files.isRegularFile(classFile) && fingerprint.equals(read(stamp))) {
+        // The stamp is the fingerprint, then the model's data files (external weights) it covered, one per line.
+        List<String> stamped = read(stamp) == null ? List.of() : read(stamp).lines().toList();
+        List<Path> stampedData = stamped.stream().skip(1).map(Path::of).toList();
+        if (Files.isRegularFile(classFile) && !stamped.isEmpty()
+                && stamped.getFirst().equals(fingerprint(m, options, stampedData))) {
             getLog().info("octet: " + className + " is up to date");
             return className + " up-to-date " + model.getFileName();
         }
@@ -152,8 +156,11 @@ public class CompileMojo extends AbstractMojo {
             checkBudget(m, model, result);
         }
         try {
+            List<Path> data = Octet.sourceFiles(model).stream().skip(1).toList();
+            StringBuilder text = new StringBuilder(fingerprint(m, options, data));
+            data.forEach(f -> text.append('\n').append(f));
             Files.createDirectories(stamp.getParent());
-            Files.writeString(stamp, fingerprint);
+            Files.writeString(stamp, text);
         } catch (IOException e) {
             throw new MojoExecutionException("octet: cannot write " + stamp + ": " + e.getMessage(), e);
         }
@@ -207,12 +214,19 @@ public class CompileMojo extends AbstractMojo {
         }
     }
 
-    /** SHA-256 over the model, the data files and the options: what decides the output. */
-    private String fingerprint(ModelConfig m, CompileOptions o) throws MojoExecutionException {
+    /**
+     * SHA-256 over the model, its data files ({@code modelData}: external weights), the calibration and validation
+     * files and the options: what decides the output.
+     */
+    private String fingerprint(ModelConfig m, CompileOptions o, List<Path> modelData) throws MojoExecutionException {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (File f : new File[] {m.file, o.calibration() == null ? null : o.calibration().toFile(), m.validation,
-                m.labels}) {
+            List<File> inputs = new ArrayList<>();
+            inputs.add(m.file);
+            modelData.forEach(p -> inputs.add(p.toFile()));
+            inputs.addAll(Arrays.asList(o.calibration() == null ? null : o.calibration().toFile(), m.validation,
+                    m.labels));
+            for (File f : inputs) {
                 md.update((f == null ? "-" : f.getName()).getBytes(StandardCharsets.UTF_8));
                 if (f != null && f.isFile()) {
                     md.update(Files.readAllBytes(f.toPath()));

@@ -55,7 +55,10 @@ public interface OctetModel extends UnaryOperator<float[]> {
     /** The code-generation target: avx512-vnni, avx2, neon-dot, scalar or auto. */
     String target();
 
-    /** SHA-256 (hex) of the source model file, or empty when compiled from an in-memory graph. */
+    /**
+     * SHA-256 (hex) of the source model: its file and then its data files (ONNX external data, .oir side files),
+     * each as its length and bytes; empty when compiled from an in-memory graph.
+     */
     String sourceSha256();
 
     /** Whether the SIMD (Vector API) kernels are in use, rather than the scalar fallback. */

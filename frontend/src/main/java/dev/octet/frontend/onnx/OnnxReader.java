@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Reads an ONNX model (opsets 11 to 21) into a verified graph. Either the whole model imports or the reader
@@ -35,6 +36,11 @@ public final class OnnxReader {
     }
 
     public static Graph read(Path file, ImportLimits limits) {
+        return read(file, limits, dataFile -> { });
+    }
+
+    /** As {@link #read(Path, ImportLimits)}, telling {@code dataFiles} each external data file it reads. */
+    public static Graph read(Path file, ImportLimits limits, Consumer<Path> dataFiles) {
         ModelProto model = parse(file, limits);
         int opset = opset(model, file);
         GraphProto g = model.getGraph();
@@ -45,7 +51,7 @@ public final class OnnxReader {
         Path dir = file.toAbsolutePath().getParent();
         Graph graph;
         try {
-            graph = new GraphImporter(file.toString(), opset, new TensorDecoder(dir, limits)).importGraph(g);
+            graph = new GraphImporter(file.toString(), opset, new TensorDecoder(dir, limits, dataFiles)).importGraph(g);
         } catch (OnnxException e) {
             throw e;
         } catch (IrException e) {

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 
 /**
  * TensorProto to {@link Tensor}: raw_data, the typed fields, or external data in a file next to the model. Every
@@ -20,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 final class TensorDecoder {
     private final Path baseDir;
     private final ImportLimits limits;
+    private final Consumer<Path> dataFiles;
     private long totalBytes;
 
     ImportLimits limits() {
@@ -27,8 +29,13 @@ final class TensorDecoder {
     }
 
     TensorDecoder(Path baseDir, ImportLimits limits) {
+        this(baseDir, limits, dataFile -> { });
+    }
+
+    TensorDecoder(Path baseDir, ImportLimits limits, Consumer<Path> dataFiles) {
         this.baseDir = baseDir;
         this.limits = limits;
+        this.dataFiles = dataFiles;
     }
 
     static ElementType elementType(int code, String what) {
@@ -165,6 +172,7 @@ final class TensorDecoder {
                 }
             }
             buf.flip();
+            dataFiles.accept(file);
             return TensorBytes.read(type, buf);
         } catch (IOException e) {
             throw new OnnxException(what + ": cannot read external data '" + location + "': " + e.getMessage());
