@@ -11,11 +11,11 @@ slice to the next, so one slice cannot rank quantizers whose deltas differ by le
 - quantizes with Octet's default static int8 (minmax ranges, per-channel weights, bias correction) and without
   bias correction (`octet opt` quantize-static, `octet compile`, `octet run` on the jar), and with PyTorch FX PTQ
   in every engine this PyTorch has (its default qconfig mapping, as pytorch_ptq_baseline.py),
-- prints per slice, model and tool: int8 accuracy, delta and agreement against fp32, the images that changed
-  class (fixed: wrong -> right, broken: right -> wrong), top-1 ties (int8 logits), then two ways to see where a
-  delta comes from: the largest mean shift of one class logit (a systematic error that acts like a bias change;
-  bias correction removes it) with the delta once it is subtracted, and the delta that independent Gaussian
-  noise of the same rms size gives fp32's logits (50 draws),
+- prints per slice, model and tool: int8 accuracy, delta against fp32 overall and for the class that loses most,
+  agreement with fp32, the images that changed class (fixed: wrong -> right, broken: right -> wrong), top-1 ties
+  (int8 logits), then two ways to see where a delta comes from: the largest mean shift of one class logit (a
+  systematic error that acts like a bias change; bias correction removes it) with the delta once it is
+  subtracted, and the delta that independent Gaussian noise of the same rms size gives fp32's logits (50 draws),
 - then means and standard deviations over slices and an exact McNemar test between Octet and each other tool on
   the pooled (slice, image) pairs.
 It first prints fp32's near-ties on the evaluation set: where its first choice is right less often than its
@@ -93,6 +93,9 @@ class Outcome:
         self.delta = (self.right.mean() - right32.mean()) * 100
         self.agreement = (self.pred == fp32.argmax(1)).mean() * 100
         self.fixed, self.broken = int((self.right & ~right32).sum()), int((right32 & ~self.right).sum())
+        # Per-class accuracy change: an overall gain can hide one class losing to its look-alikes.
+        self.worst_class = min((self.right[labels == c].mean() - right32[labels == c].mean()) * 100
+                               for c in np.unique(labels))
         self.ties = int(((logits == logits.max(1, keepdims=True)).sum(1) > 1).sum())
         # The systematic part of the error: each class logit's mean shift, which acts like a change of the last
         # layer's bias and moves decisions between often-confused classes. Bias correction removes it.
@@ -155,9 +158,9 @@ def main():
         fp32[name] = float_logits(load_weights(cls(), ROOT / "models" / f"{name}.onnx"), x_eval)
         near_ties(name, fp32[name], y_eval)
     print()
-    print("| slice | model | tool | int8 | delta (points) | agreement | fixed | broken | tied top-1 | "
+    print("| slice | model | tool | int8 | delta (points) | worst class | agreement | fixed | broken | tied top-1 | "
           "largest class-logit shift | delta without it | logit error (rms) | delta of fp32 + noise of that rms |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     outcomes = {}  # (model, tool) -> one Outcome per slice
     with tempfile.TemporaryDirectory() as tmp:
         work = pathlib.Path(tmp)
@@ -174,7 +177,7 @@ def main():
                         logits = pytorch_logits(cls, onnx_path, tool.removeprefix("pytorch-"), calib, x_eval)
                     o = Outcome(logits, fp32[name], y_eval)
                     outcomes.setdefault((name, tool), []).append(o)
-                    print(f"| {seed} | {name} | {tool} | {o.right.mean() * 100:.2f}% | {o.delta:+.2f} | "
+                    print(f"| {seed} | {name} | {tool} | {o.right.mean() * 100:.2f}% | {o.delta:+.2f} | {o.worst_class:+.2f} | "
                           f"{o.agreement:.2f}% | {o.fixed} | {o.broken} | {o.ties} | {o.class_shift:.3f} | "
                           f"{o.unshifted_delta:+.2f} | {o.rms:.4f} | {o.noise_delta:+.3f} |", flush=True)
 
@@ -183,9 +186,9 @@ def main():
           "tool on the pooled (slice, image) pairs, b = only Octet right, c = only the tool right, exact two-sided p "
           "(the pairs repeat images across slices, so p is optimistic).")
     print()
-    print("| model | tool | delta (points) | agreement | largest class-logit shift | delta without it | "
+    print("| model | tool | delta (points) | worst class | agreement | largest class-logit shift | delta without it | "
           "logit error (rms) | delta of fp32 + noise of that rms | McNemar b / c | p |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, _ in MODELS:
         ours = np.stack([o.right for o in outcomes[(name, "octet")]])
         for tool in tools:
@@ -194,6 +197,7 @@ def main():
             b, c = int((ours & ~right).sum()), int((right & ~ours).sum())
             test = "- | -" if tool == "octet" else f"{b} / {c} | {mcnemar_exact(b, c):.3f}"
             print(f"| {name} | {tool} | {mean_sd([o.delta for o in runs], 3)} | "
+                  f"{mean_sd([o.worst_class for o in runs], 2)} | "
                   f"{mean_sd([o.agreement for o in runs], 2, '')}% | {mean_sd([o.class_shift for o in runs], 3, '')} | "
                   f"{mean_sd([o.unshifted_delta for o in runs], 3)} | {mean_sd([o.rms for o in runs], 4, '')} | "
                   f"{mean_sd([o.noise_delta for o in runs], 3)} | {test} |")
