@@ -70,7 +70,7 @@ public final class JvmCompiler {
         byte[] classBytes = emitter.emit();
         byte[] simd = emitter.simdSignatures().isEmpty() ? new byte[0]
                 : SimdClassEmitter.emit(ClassDesc.of(options.className() + "$Simd"), options.target(),
-                        emitter.usesMachineCodeKernels() && options.nativeKernels());
+                        emitter.dispatchedKernels(), emitter.usesMachineCodeKernels() && options.nativeKernels());
         verify(classBytes, options.className());
         if (simd.length > 0) {
             verify(simd, options.className() + "$Simd");

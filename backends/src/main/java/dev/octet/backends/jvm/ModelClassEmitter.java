@@ -16,6 +16,7 @@ import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +104,17 @@ final class ModelClassEmitter {
         return String.join(" ", sigs);
     }
 
+    /** The kernels the model class calls through the SIMD class. */
+    Set<String> dispatchedKernels() {
+        return Collections.unmodifiableSet(dispatched);
+    }
+
+    /** The model class, without the template kernels it does not call. */
     byte[] emit() {
+        return UnusedMethodPruner.prune(emitAll(), self, Set.of());
+    }
+
+    private byte[] emitAll() {
         ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(ClassHierarchies.resolver(self)));
         return cf.build(self, cb -> {
             cb.withVersion(ClassFile.JAVA_25_VERSION, 0);
