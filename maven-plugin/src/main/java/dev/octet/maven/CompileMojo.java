@@ -13,11 +13,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -133,13 +130,17 @@ public class CompileMojo extends AbstractMojo {
         String className = options.className();
         Path stamp = stateDirectory.toPath().resolve(className + ".sha256");
         Path classFile = outputDirectory.toPath().resolve(className.replace('.', '/') + ".class");
-        // The stamp is the fingerprint, then the model's data files (external weights) it covered, one per line.
-        List<String> stamped = read(stamp) == null ? List.of() : read(stamp).lines().toList();
-        List<Path> stampedData = stamped.stream().skip(1).map(Path::of).toList();
-        if (Files.isRegularFile(classFile) && !stamped.isEmpty()
-                && stamped.getFirst().equals(fingerprint(m, options, stampedData))) {
-            getLog().info("octet: " + className + " is up to date");
-            return className + " up-to-date " + model.getFileName();
+        List<Path> otherInputs = Arrays.asList(options.calibration(), path(m.validation), path(m.labels));
+        String optionsText = options + "|" + getClass().getPackage().getImplementationVersion();
+        BuildStamp previous = BuildStamp.read(stamp);
+        try {
+            if (Files.isRegularFile(classFile) && previous != null
+                    && previous.matches(model, otherInputs, optionsText)) {
+                getLog().info("octet: " + className + " is up to date");
+                return className + " up-to-date " + model.getFileName();
+            }
+        } catch (IOException e) {
+            throw new MojoExecutionException("octet: cannot read the inputs of " + model + ": " + e.getMessage(), e);
         }
         ModelCompilation.Result result;
         try {
@@ -157,10 +158,7 @@ public class CompileMojo extends AbstractMojo {
         }
         try {
             List<Path> data = Octet.sourceFiles(model).stream().skip(1).toList();
-            StringBuilder text = new StringBuilder(fingerprint(m, options, data));
-            data.forEach(f -> text.append('\n').append(f));
-            Files.createDirectories(stamp.getParent());
-            Files.writeString(stamp, text);
+            BuildStamp.of(model, data, otherInputs, optionsText).write(stamp);
         } catch (IOException e) {
             throw new MojoExecutionException("octet: cannot write " + stamp + ": " + e.getMessage(), e);
         }
@@ -214,38 +212,8 @@ public class CompileMojo extends AbstractMojo {
         }
     }
 
-    /**
-     * SHA-256 over the model, its data files ({@code modelData}: external weights), the calibration and validation
-     * files and the options: what decides the output.
-     */
-    private String fingerprint(ModelConfig m, CompileOptions o, List<Path> modelData) throws MojoExecutionException {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            List<File> inputs = new ArrayList<>();
-            inputs.add(m.file);
-            modelData.forEach(p -> inputs.add(p.toFile()));
-            inputs.addAll(Arrays.asList(o.calibration() == null ? null : o.calibration().toFile(), m.validation,
-                    m.labels));
-            for (File f : inputs) {
-                md.update((f == null ? "-" : f.getName()).getBytes(StandardCharsets.UTF_8));
-                if (f != null && f.isFile()) {
-                    md.update(Files.readAllBytes(f.toPath()));
-                }
-            }
-            md.update((o + "|" + getClass().getPackage().getImplementationVersion())
-                    .getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException | NoSuchAlgorithmException e) {
-            throw new MojoExecutionException("octet: cannot read the inputs of " + m.file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.isRegularFile(p) ? Files.readString(p) : null;
-        } catch (IOException e) {
-            return null;
-        }
+    private static Path path(File f) {
+        return f == null ? null : f.toPath();
     }
 
     private static String or(String a, String b) {
