@@ -25,17 +25,28 @@ import java.util.Objects;
  * @param labels      their labels
  * @param nativeKernels whether the class may install its int8 machine-code kernels (AVX-512 VNNI, AVX2) at run
  *                    time; false: the Java kernels only, as {@code octet compile --no-native}
+ * @param biasCorrection whether static int8 folds each layer's mean output error, measured on the calibration
+ *                    samples, into its bias (default true; false as {@code octet compile --no-bias-correction})
  */
 public record CompileOptions(Precision precision, Path calibration, String method, String activations,
                              boolean perTensor, Target target, List<String> keepFp32, String className,
                              Double smoothQuant, MixedPrecision.Budget budget, Path validation, Path labels,
-                             boolean nativeKernels) {
+                             boolean nativeKernels, boolean biasCorrection) {
     public CompileOptions {
         Objects.requireNonNull(precision, "precision");
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(activations, "activations");
         Objects.requireNonNull(target, "target");
         keepFp32 = List.copyOf(keepFp32);
+    }
+
+    /** With bias correction (the components before {@code biasCorrection}). */
+    public CompileOptions(Precision precision, Path calibration, String method, String activations,
+                          boolean perTensor, Target target, List<String> keepFp32, String className,
+                          Double smoothQuant, MixedPrecision.Budget budget, Path validation, Path labels,
+                          boolean nativeKernels) {
+        this(precision, calibration, method, activations, perTensor, target, keepFp32, className, smoothQuant,
+                budget, validation, labels, nativeKernels, true);
     }
 
     /** With the run-time machine code allowed (the components before {@code nativeKernels}). */
@@ -49,7 +60,7 @@ public record CompileOptions(Precision precision, Path calibration, String metho
     /** These options with another class name. */
     public CompileOptions withClassName(String name) {
         return new CompileOptions(precision, calibration, method, activations, perTensor, target, keepFp32, name,
-                smoothQuant, budget, validation, labels, nativeKernels);
+                smoothQuant, budget, validation, labels, nativeKernels, biasCorrection);
     }
 
     public static Builder builder() {
@@ -71,6 +82,13 @@ public record CompileOptions(Precision precision, Path calibration, String metho
         private Path validation;
         private Path labels;
         private boolean nativeKernels = true;
+        private boolean biasCorrection = true;
+
+        /** Whether static int8 corrects each layer's measured mean output error (default true). */
+        public Builder biasCorrection(boolean on) {
+            this.biasCorrection = on;
+            return this;
+        }
 
         /** Whether the class may install its int8 machine-code kernels at run time (default true). */
         public Builder nativeKernels(boolean allowed) {
@@ -133,7 +151,7 @@ public record CompileOptions(Precision precision, Path calibration, String metho
 
         public CompileOptions build() {
             return new CompileOptions(precision, calibration, method, activations, perTensor, target, keepFp32,
-                    className, smoothQuant, budget, validation, labels, nativeKernels);
+                    className, smoothQuant, budget, validation, labels, nativeKernels, biasCorrection);
         }
     }
 }

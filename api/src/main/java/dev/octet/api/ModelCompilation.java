@@ -27,9 +27,19 @@ public final class ModelCompilation {
     public record Options(Precision precision, Tensor calibration, String method, String activations,
                           boolean perTensor, Target target, List<String> keepFp32, String className,
                           String modelName, String sourceSha256, MixedPrecision.Budget budget,
-                          LabeledSamples validation, Double smoothQuantAlpha, boolean nativeKernels) {
+                          LabeledSamples validation, Double smoothQuantAlpha, boolean nativeKernels,
+                          boolean biasCorrection) {
         public Options {
             keepFp32 = List.copyOf(keepFp32);
+        }
+
+        /** With bias correction (the default of static int8). */
+        public Options(Precision precision, Tensor calibration, String method, String activations, boolean perTensor,
+                       Target target, List<String> keepFp32, String className, String modelName,
+                       String sourceSha256, MixedPrecision.Budget budget, LabeledSamples validation,
+                       Double smoothQuantAlpha, boolean nativeKernels) {
+            this(precision, calibration, method, activations, perTensor, target, keepFp32, className, modelName,
+                    sourceSha256, budget, validation, smoothQuantAlpha, nativeKernels, true);
         }
 
         /** With the run-time machine code allowed ({@link JvmCompiler.Options#nativeKernels}). */
@@ -115,7 +125,8 @@ public final class ModelCompilation {
                         throw new OptionException("static int8 needs calibration samples (--calibration, or <calibration> in the Maven plugin)",
                                 "a few hundred representative inputs suffice; or use --precision dynamic");
                     }
-                    config = staticConfig(options.method(), options.activations(), options.perTensor());
+                    config = staticConfig(options.method(), options.activations(), options.perTensor(),
+                            options.biasCorrection());
                     Graph floatSource = source;
                     if (options.smoothQuantAlpha() != null) {
                         floatSource = prepared.copy();
@@ -147,7 +158,13 @@ public final class ModelCompilation {
 
     /** The static quantization options of the CLI's flags (bias correction on). */
     public static InsertQdqPass.Config staticConfig(String method, String activations, boolean perTensor) {
-        return new InsertQdqPass.Config(rangeMethod(method), scheme(activations), !perTensor, true);
+        return staticConfig(method, activations, perTensor, true);
+    }
+
+    /** The static quantization options of the CLI's flags. */
+    public static InsertQdqPass.Config staticConfig(String method, String activations, boolean perTensor,
+            boolean biasCorrection) {
+        return new InsertQdqPass.Config(rangeMethod(method), scheme(activations), !perTensor, biasCorrection);
     }
 
     /** Whether the graph already carries Q/DQ pairs (a QAT or pre-quantized export). */

@@ -113,6 +113,6 @@ public final class Octet {
                 ? LabeledSamples.read(o.validation(), o.labels(), shape) : null;
         return new ModelCompilation.Options(o.precision(), calibration, o.method(), o.activations(), o.perTensor(),
                 o.target(), o.keepFp32(), className, modelName, sha256, o.budget(), validation, o.smoothQuant(),
-                o.nativeKernels());
+                o.nativeKernels(), o.biasCorrection());
     }
 }

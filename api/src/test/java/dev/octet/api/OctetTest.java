@@ -49,6 +49,18 @@ class OctetTest {
     }
 
     @Test
+    void biasCorrectionCanBeTurnedOff() {
+        // Bias correction moves only the int32 biases: same layers, other bias constants.
+        CompileOptions.Builder b = CompileOptions.builder().precision(Precision.INT8).calibration(CALIB);
+        ModelCompilation.Result on = Octet.compile(MLP, b.build());
+        ModelCompilation.Result off = Octet.compile(MLP, b.biasCorrection(false).build());
+        assertTrue(on.config().biasCorrection());
+        assertFalse(off.config().biasCorrection());
+        assertFalse(java.util.Arrays.equals(on.artifact().weights(), off.artifact().weights()));
+        assertEquals(on.artifact().weights().length, off.artifact().weights().length);
+    }
+
+    @Test
     void nativeKernelsCanBeTurnedOff() throws ReflectiveOperationException {
         // As octet compile --no-native: the class keeps the Java kernels wherever it runs. With the default, a host
         // with AVX2 (the test JVM grants native access) installs the machine code for the int8 GEMMs.

@@ -173,7 +173,8 @@ final class CompileCommand implements Callable<Integer> {
                 : new MixedPrecision.Budget(maxAccuracyDrop, maxClassDrop, minInt8Macs);
         ModelCompilation.Options options = new ModelCompilation.Options(p, calib, ranges.method, ranges.activations, ranges.perTensor, t,
                 keepFp32, name, baseName(model), modelSource.sha256(), budget,
-                valid == null ? null : new LabeledSamples(valid.samples(), valid.labels()), smoothQuant, !noNative);
+                valid == null ? null : new LabeledSamples(valid.samples(), valid.labels()), smoothQuant, !noNative,
+                !ranges.noBiasCorrection);
         ModelCompilation.Result result;
         try {
             result = ModelCompilation.compile(source, options, progress.quantization());

@@ -17,10 +17,14 @@ final class RangeOptions {
     @Option(names = "--per-tensor", description = "One weight scale per tensor instead of per output channel.")
     boolean perTensor;
 
-    /** The static quantization configuration these flags describe (bias correction on). */
+    @Option(names = "--no-bias-correction", description = "Leave each layer's mean quantization error in its "
+            + "output (by default it is measured on the calibration samples and folded into the bias).")
+    boolean noBiasCorrection;
+
+    /** The static quantization configuration these flags describe. */
     InsertQdqPass.Config config() {
         try {
-            return ModelCompilation.staticConfig(method, activations, perTensor);
+            return ModelCompilation.staticConfig(method, activations, perTensor, !noBiasCorrection);
         } catch (ModelCompilation.OptionException e) {
             throw new Main.UserError(e.getMessage(), true, e.hint());
         }

@@ -59,6 +59,20 @@ class CompileCommandTest {
         ok("compile", MLP, "-o", a.toString(), "--calibration", CALIB, "-q");
         ok("compile", MLP, "-o", b.toString(), "--calibration", CALIB, "-q");
         assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+
+        // --no-bias-correction leaves the measured mean errors in: other int32 biases, same layers.
+        Path c = dir.resolve("c.jar");
+        ok("compile", MLP, "-o", c.toString(), "--calibration", CALIB, "--no-bias-correction", "-q");
+        byte[] corrected = weights(a);
+        byte[] uncorrected = weights(c);
+        assertEquals(corrected.length, uncorrected.length);
+        assertFalse(java.util.Arrays.equals(corrected, uncorrected));
+    }
+
+    private static byte[] weights(Path jar) throws java.io.IOException {
+        try (JarFile jf = new JarFile(jar.toFile())) {
+            return jf.getInputStream(jf.getJarEntry("dev/octet/models/FashionMlp.weights")).readAllBytes();
+        }
     }
 
     /** --no-native: the class keeps its int8 products on the Vector API, where it would install machine code. */

@@ -75,6 +75,10 @@ public class CompileMojo extends AbstractMojo {
     @Parameter(defaultValue = "true")
     boolean nativeKernels;
 
+    /** Whether static int8 folds each layer's measured mean output error into its bias. */
+    @Parameter(defaultValue = "true")
+    boolean biasCorrection;
+
     @Parameter(property = "octet.skip", defaultValue = "false")
     boolean skip;
 
@@ -202,6 +206,7 @@ public class CompileMojo extends AbstractMojo {
                             : packageName + "." + dev.octet.backends.jvm.ClassNames.javaIdentifier(base))
                     .smoothQuant(m.smoothQuant)
                     .nativeKernels(m.nativeKernels != null ? m.nativeKernels : nativeKernels)
+                    .biasCorrection(m.biasCorrection != null ? m.biasCorrection : biasCorrection)
                     .budget(m.maxAccuracyDrop == null ? null : new MixedPrecision.Budget(m.maxAccuracyDrop,
                             m.maxClassDrop, m.minInt8Macs != null ? m.minInt8Macs : 0.5),
                             m.validation == null ? null : m.validation.toPath(),

@@ -43,4 +43,6 @@ public class ModelConfig {
     Double smoothQuant;
     /** Whether the class may install its int8 machine-code kernels at run time (octet compile --no-native: false). */
     Boolean nativeKernels;
+    /** Whether static int8 corrects each layer's mean output error (octet compile --no-bias-correction: false). */
+    Boolean biasCorrection;
 }
