@@ -9,7 +9,7 @@ slice to the next, so one slice cannot rank quantizers whose deltas differ by le
 - calibrates both tools on K slices of 500 training images (slice 1 is the committed fashion-calib-500.npy:
   RandomState(1), as make_fashion_models.py draws it; slice s uses RandomState(s)),
 - quantizes with Octet's default static int8 (minmax ranges, per-channel weights, bias correction) and without
-  bias correction (`octet opt` quantize-static, `octet compile`, `octet run` on the jar), and with PyTorch FX PTQ
+  bias correction (`octet compile [--no-bias-correction]`, `octet run` on the jar), and with PyTorch FX PTQ
   in every engine this PyTorch has (its default qconfig mapping, as pytorch_ptq_baseline.py),
 - prints per slice, model and tool: int8 accuracy, delta against fp32 overall and for the class that loses most,
   agreement with fp32, the images that changed class (fixed: wrong -> right, broken: right -> wrong), top-1 ties
@@ -47,13 +47,13 @@ def calibration_slice(x_train, seed):
     return x_train[np.random.RandomState(seed).choice(len(x_train), 500, replace=False)]
 
 
-def octet_logits(octet, model, calib, x_test_file, work, bias_correction):
-    """Octet's static int8 (minmax, per-channel weights) through the CLI: quantize, compile, run the jar."""
-    calib_file, oir, jar, out = (work / n for n in ("calib.npy", "model.oir", "model.jar", "logits.npy"))
+def octet_logits(octet, model, calib, x_eval_file, work, bias_correction):
+    """Octet's static int8 (minmax, per-channel weights) through the CLI: compile, then run the jar."""
+    calib_file, jar, out = (work / n for n in ("calib.npy", "model.jar", "logits.npy"))
     np.save(calib_file, calib)
-    passes = f"quantize-static{{calibration={calib_file},bias-correction={str(bias_correction).lower()}}}"
-    for command in (["opt", str(model), "--passes", passes, "-o", str(oir)], ["compile", str(oir), "-o", str(jar)],
-                    ["run", str(jar), "--input", str(x_test_file), "--output", str(out)]):
+    flags = [] if bias_correction else ["--no-bias-correction"]
+    for command in (["compile", str(model), "--calibration", str(calib_file), *flags, "-o", str(jar)],
+                    ["run", str(jar), "--input", str(x_eval_file), "--output", str(out)]):
         subprocess.run([octet, command[0], "-q", *command[1:]], check=True, stdout=subprocess.DEVNULL)
     return np.load(out)
 
