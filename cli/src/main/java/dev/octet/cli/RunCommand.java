@@ -4,8 +4,10 @@ import dev.octet.api.SampleFiles;
 import dev.octet.cli.model.ModelOpener;
 import dev.octet.cli.model.RunnableModel;
 import dev.octet.frontend.NpyFormat;
+import dev.octet.ir.Dim;
 import dev.octet.ir.ElementType;
 import dev.octet.ir.Graph;
+import dev.octet.ir.Shape;
 import dev.octet.ir.Tensor;
 import dev.octet.ir.TensorType;
 import dev.octet.ir.Value;
@@ -13,6 +15,7 @@ import dev.octet.ir.eval.ReferenceEvaluator;
 import dev.octet.ir.text.IrPrinter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -70,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
         if (printIr) {
             out.print(IrPrinter.printElided(graph, 64));
         }
-        List<Tensor> results = new ReferenceEvaluator(graph).run(List.of(x));
+        List<Tensor> results = evaluateInChunks(graph, x);
         if (output != null) {
             NpyFormat.write(results.getFirst(), output);
             out.printf("wrote %s %s%n", output, results.getFirst().type());
@@ -81,6 +84,36 @@ final class RunCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Runs the reference evaluator {@link #CHUNK_ROWS} rows at a time when the graph is batched (input and outputs
+     * lead with the same symbolic dimension), so its intermediate tensors stay small; otherwise in one call.
+     */
+    static List<Tensor> evaluateInChunks(Graph graph, Tensor x) {
+        ReferenceEvaluator evaluator = new ReferenceEvaluator(graph);
+        int rows = x.shape().rank() == 0 ? 0 : (int) x.shape().size(0);
+        if (rows <= CHUNK_ROWS || !batchedOverRows(graph)) {
+            return evaluator.run(List.of(x));
+        }
+        List<List<Tensor>> parts = new ArrayList<>();
+        graph.outputs().forEach(o -> parts.add(new ArrayList<>()));
+        for (int start = 0; start < rows; start += CHUNK_ROWS) {
+            List<Tensor> out = evaluator.run(List.of(x.rows(start, Math.min(CHUNK_ROWS, rows - start))));
+            for (int i = 0; i < out.size(); i++) {
+                parts.get(i).add(out.get(i));
+            }
+        }
+        return parts.stream().map(Tensor::concatRows).toList();
+    }
+
+    private static boolean batchedOverRows(Graph graph) {
+        Shape in = graph.inputs().getFirst().type().shape();
+        if (in.rank() == 0 || !(in.dim(0) instanceof Dim.Symbol batch)) {
+            return false;
+        }
+        return graph.outputs().stream().allMatch(o -> o.type().shape().rank() > 0
+                && batch.equals(o.type().shape().dim(0)));
     }
 
     /** Runs a compiled jar's class on the input rows. */

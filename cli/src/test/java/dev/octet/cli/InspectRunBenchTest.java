@@ -12,10 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.octet.cli.model.ModelOpener;
 import dev.octet.cli.model.RunnableModel;
+import dev.octet.frontend.ModelLoader;
 import dev.octet.frontend.NpyFormat;
 import dev.octet.ir.Tensor;
+import dev.octet.ir.eval.ReferenceEvaluator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +64,10 @@ class InspectRunBenchTest {
         ok("run", MLP, "--input", TEST_X, "--output", ref.toString());
         float[] a = logits.floats();
         float[] b = NpyFormat.read(ref).floats();
+        // The reference evaluator also goes 256 rows at a time: the same numbers as one evaluation.
+        Tensor x = NpyFormat.read(Path.of(TEST_X));
+        assertArrayEquals(new ReferenceEvaluator(ModelLoader.load(Path.of(MLP))).run(List.of(x)).getFirst().floats(),
+                b);
         int agree = 0;
         for (int r = 0; r < 1000; r++) {
             agree += argmax(a, r) == argmax(b, r) ? 1 : 0;

@@ -174,6 +174,30 @@ public final class Tensor {
         return new Tensor(type.withShape(Shape.of(dims)), part, null);
     }
 
+    /** The rows of {@code parts} one after another (what {@link #rows} cut): same element type and row shape. */
+    public static Tensor concatRows(java.util.List<Tensor> parts) {
+        Tensor first = parts.getFirst();
+        long[] dims = first.type.shape().sizes();
+        long total = 0;
+        for (Tensor t : parts) {
+            long[] d = t.type.shape().sizes();
+            if (t.elementType() != first.elementType() || d.length != dims.length || d.length == 0
+                    || !Arrays.equals(d, 1, d.length, dims, 1, dims.length)) {
+                throw new IllegalArgumentException("cannot put the rows of " + t.type + " after " + first.type);
+            }
+            total += d[0];
+        }
+        dims[0] = total;
+        TensorType type = first.type.withShape(Shape.of(dims));
+        Object out = allocate(type.elementType(), checkedCount(type));
+        int at = 0;
+        for (Tensor t : parts) {
+            System.arraycopy(t.data, 0, out, at, t.size());
+            at += t.size();
+        }
+        return new Tensor(type, out, null);
+    }
+
     public TensorType type() {
         return type;
     }

@@ -55,4 +55,17 @@ class TensorTest {
         assertThrows(IllegalArgumentException.class,
                 () -> Tensor.fromDoubles(TensorType.of(ElementType.I8, 1), new double[] {128}));
     }
+
+    @Test
+    void rowsCutAndConcatRowsPutBack() {
+        Tensor t = Tensor.of(TensorType.of(ElementType.I8, 5, 3), new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+            13, 14});
+        Tensor back = Tensor.concatRows(java.util.List.of(t.rows(0, 2), t.rows(2, 0), t.rows(2, 3)));
+        assertEquals(t.type(), back.type());
+        assertArrayEquals(t.bytes(), back.bytes());
+        assertThrows(IllegalArgumentException.class, () -> Tensor.concatRows(java.util.List.of(t,
+                Tensor.of(TensorType.of(ElementType.I8, 1, 2), new byte[2]))));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.concatRows(java.util.List.of(t,
+                Tensor.of(TensorType.of(ElementType.F32, 1, 3), new float[3]))));
+    }
 }
