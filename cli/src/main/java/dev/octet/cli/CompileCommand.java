@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -146,6 +147,15 @@ final class CompileCommand implements Callable<Integer> {
         }
         if (batch < 1) {
             throw new Main.UserError("--batch must be at least 1, got " + batch, true);
+        }
+        if (p == Precision.FP32 || p == Precision.DYNAMIC) {
+            // Range choices only shape static int8; ignoring them would leave the user believing they applied.
+            List<String> rangeFlags = Stream.of("--calibrate", "--activations", "--per-tensor", "--no-bias-correction")
+                    .filter(spec.commandLine().getParseResult()::hasMatchedOption).toList();
+            if (!rangeFlags.isEmpty()) {
+                throw new Main.UserError("--precision " + p.id() + " takes no static int8 range options ("
+                        + String.join(", ", rangeFlags) + "); they apply to --precision int8 or mixed", true);
+            }
         }
         ModelSource modelSource = Commands.readModel(model);
         Graph source = modelSource.graph();

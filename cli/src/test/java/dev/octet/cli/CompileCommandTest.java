@@ -138,6 +138,10 @@ class CompileCommandTest {
         assertError(octet("compile", MLP, "-o", out, "--calibration", CALIB, "--calibrate", "median"), 2,
                 "--calibrate");
         assertError(octet("compile", MLP, "-o", out, "--target", "avx3"), 2, "unknown target 'avx3'");
+        assertError(octet("compile", MLP, "-o", out, "--precision", "dynamic", "--calibrate", "mse", "--per-tensor"),
+                2, "--precision dynamic takes no static int8 range options (--calibrate, --per-tensor)");
+        assertError(octet("compile", MLP, "-o", out, "--precision", "fp32", "--no-bias-correction"), 2,
+                "--precision fp32 takes no static int8 range options (--no-bias-correction)");
         assertError(octet("compile", MLP, "-o", dir.resolve("x.zip").toString()), 2, "must be a .jar");
         assertError(octet("compile", MLP, "-o", out, "--precision", "mixed", "--keep-fp32", "nope*",
                 "--calibration", CALIB), 2, "--keep-fp32 nope* matches no quantizable layer");
