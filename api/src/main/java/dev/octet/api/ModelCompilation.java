@@ -33,22 +33,13 @@ public final class ModelCompilation {
             keepFp32 = List.copyOf(keepFp32);
         }
 
-        /** With bias correction (the default of static int8). */
-        public Options(Precision precision, Tensor calibration, String method, String activations, boolean perTensor,
-                       Target target, List<String> keepFp32, String className, String modelName,
-                       String sourceSha256, MixedPrecision.Budget budget, LabeledSamples validation,
-                       Double smoothQuantAlpha, boolean nativeKernels) {
-            this(precision, calibration, method, activations, perTensor, target, keepFp32, className, modelName,
-                    sourceSha256, budget, validation, smoothQuantAlpha, nativeKernels, true);
-        }
-
-        /** With the run-time machine code allowed ({@link JvmCompiler.Options#nativeKernels}). */
+        /** With the run-time machine code allowed ({@link JvmCompiler.Options#nativeKernels}) and bias correction. */
         public Options(Precision precision, Tensor calibration, String method, String activations, boolean perTensor,
                        Target target, List<String> keepFp32, String className, String modelName,
                        String sourceSha256, MixedPrecision.Budget budget, LabeledSamples validation,
                        Double smoothQuantAlpha) {
             this(precision, calibration, method, activations, perTensor, target, keepFp32, className, modelName,
-                    sourceSha256, budget, validation, smoothQuantAlpha, true);
+                    sourceSha256, budget, validation, smoothQuantAlpha, true, true);
         }
 
         public Options(Precision precision, Tensor calibration, String method, String activations, boolean perTensor,
@@ -154,11 +145,6 @@ public final class ModelCompilation {
                 options.target(), options.modelName(), options.precision().id(), options.sourceSha256(),
                 options.nativeKernels()));
         return new Result(prepared, compiled, artifact, floatLayers, quantization, config, selection);
-    }
-
-    /** The static quantization options of the CLI's flags (bias correction on). */
-    public static InsertQdqPass.Config staticConfig(String method, String activations, boolean perTensor) {
-        return staticConfig(method, activations, perTensor, true);
     }
 
     /** The static quantization options of the CLI's flags. */

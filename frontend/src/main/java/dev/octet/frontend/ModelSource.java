@@ -2,10 +2,13 @@ package dev.octet.frontend;
 
 import dev.octet.ir.Graph;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -21,14 +24,15 @@ public record ModelSource(Graph graph, List<Path> files) {
         files = List.copyOf(files);
     }
 
-    /** SHA-256 (hex) over each file's length and bytes, in order. */
+    /** SHA-256 (hex) over each file's length and bytes, in order; streamed (external data can exceed 2 GB). */
     public String sha256() {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (Path f : files) {
-                byte[] bytes = Files.readAllBytes(f);
-                md.update(ByteBuffer.allocate(Long.BYTES).putLong(bytes.length).array());
-                md.update(bytes);
+                md.update(ByteBuffer.allocate(Long.BYTES).putLong(Files.size(f)).array());
+                try (InputStream in = new DigestInputStream(Files.newInputStream(f), md)) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
             }
             return HexFormat.of().formatHex(md.digest());
         } catch (IOException e) {

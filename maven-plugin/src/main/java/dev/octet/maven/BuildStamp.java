@@ -1,9 +1,12 @@
 package dev.octet.maven;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -39,7 +42,9 @@ record BuildStamp(String fingerprint, List<Path> dataFiles) {
         for (Path f : inputs) {
             md.update((f == null ? "-" : f.getFileName().toString()).getBytes(StandardCharsets.UTF_8));
             if (f != null && Files.isRegularFile(f)) {
-                md.update(Files.readAllBytes(f));
+                try (InputStream in = new DigestInputStream(Files.newInputStream(f), md)) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
             }
         }
         md.update(options.getBytes(StandardCharsets.UTF_8));

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Drops the private static methods of a generated class that nothing kept calls. The kernel templates are copied
@@ -53,11 +54,11 @@ final class UnusedMethodPruner {
         while (!work.isEmpty()) {
             methods.get(work.pop()).code().ifPresent(code -> {
                 for (CodeElement e : code) {
-                    for (String callee : callees(e, self)) {
+                    callees(e, self, callee -> {
                         if (methods.containsKey(callee) && kept.add(callee)) {
                             work.add(callee);
                         }
-                    }
+                    });
                 }
             });
         }
@@ -68,28 +69,26 @@ final class UnusedMethodPruner {
                 && !kept.contains(key(m.methodName().stringValue(), m.methodTypeSymbol().descriptorString()))));
     }
 
-    /** The methods of {@code self} an instruction refers to. */
-    private static Set<String> callees(CodeElement e, ClassDesc self) {
-        Set<String> out = new HashSet<>();
+    /** Tells {@code out} the methods of {@code self} an instruction refers to. */
+    private static void callees(CodeElement e, ClassDesc self, Consumer<String> out) {
         switch (e) {
             case InvokeInstruction i when i.owner().asSymbol().equals(self) ->
-                    out.add(key(i.name().stringValue(), i.typeSymbol().descriptorString()));
+                    out.accept(key(i.name().stringValue(), i.typeSymbol().descriptorString()));
             case ConstantInstruction.LoadConstantInstruction c when c.constantEntry() instanceof MethodHandleEntry h ->
-                    addHandle(out, h.asSymbol(), self);
+                    handle(h.asSymbol(), self, out);
             case InvokeDynamicInstruction indy -> {
-                addHandle(out, indy.bootstrapMethod(), self);
+                handle(indy.bootstrapMethod(), self, out);
                 for (ConstantDesc arg : indy.bootstrapArgs()) {
-                    addHandle(out, arg, self);
+                    handle(arg, self, out);
                 }
             }
             default -> { }
         }
-        return out;
     }
 
-    private static void addHandle(Set<String> out, ConstantDesc c, ClassDesc self) {
+    private static void handle(ConstantDesc c, ClassDesc self, Consumer<String> out) {
         if (c instanceof DirectMethodHandleDesc h && h.owner().equals(self)) {
-            out.add(key(h.methodName(), h.lookupDescriptor()));
+            out.accept(key(h.methodName(), h.lookupDescriptor()));
         }
     }
 
